@@ -1,0 +1,161 @@
+"""The ``rag`` command: ingest, ask, serve, eval. Thin: parse, call the pipeline, format."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rag.errors import RagError
+
+EXIT_OK, EXIT_ERROR, EXIT_SKIPPED = 0, 1, 3
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--index-dir", type=Path, help="index folder (default: index/, or $RAG_INDEX_DIR)")
+    parser.add_argument("--embedder", help="use-multilingual (default), minilm, st:PATH_OR_NAME, hash-DIM")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rag", description="Answer questions about German news articles, citing the passages."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = sub.add_parser("ingest", help="add articles from files or folders to the index")
+    ingest.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help=".txt, .md, .jsonl or .jsonl.gz, or a folder"
+    )
+    ingest.add_argument(
+        "--field",
+        action="append",
+        default=[],
+        metavar="PART=KEY",
+        help="JSON Lines key for text, title, date, source or url, e.g. --field text=article (repeatable)",
+    )
+    ingest.add_argument("--chunk-chars", type=int, help="maximum chunk length in characters (default 800)")
+    ingest.add_argument("--chunk-overlap", type=int, help="sentences repeated between chunks (default 1)")
+    _common(ingest)
+
+    ask = sub.add_parser("ask", help="answer one question from the index")
+    ask.add_argument("question")
+    ask.add_argument("--k", type=int, help="number of passages to read (default 5)")
+    ask.add_argument("--retriever", choices=["hybrid", "dense", "bm25"], help="default hybrid")
+    ask.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="only articles from this date on")
+    ask.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="only articles up to this date")
+    ask.add_argument("--json", action="store_true", help="print answer, citations, passages and timings as JSON")
+    _common(ask)
+
+    serve = sub.add_parser("serve", help="open the chat UI (builds the index from seeds/ if there is none)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, default=7860)
+    serve.add_argument("--seeds", type=Path, help="corpus to build a missing index from (default: seeds/)")
+    _common(serve)
+
+    from rag.evaluation import add_eval_arguments
+
+    add_eval_arguments(sub.add_parser("eval", help="measure retrieval and answer quality on a QA dataset"))
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    from rag.settings import Settings
+
+    return Settings.from_env(
+        index_dir=args.index_dir,
+        embedder=args.embedder,
+        chunk_chars=getattr(args, "chunk_chars", None),
+        chunk_overlap=getattr(args, "chunk_overlap", None),
+        k=getattr(args, "k", None),
+        retriever=getattr(args, "retriever", None),
+    )
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    from rag.corpus import FieldMap
+    from rag.pipeline import Pipeline
+
+    try:
+        fields = FieldMap.parse(args.field)
+    except ValueError as err:
+        raise RagError(str(err)) from None
+    pipe = Pipeline(_settings(args))
+    with ProgressBar("ingesting", "article") as bar:
+        report = pipe.ingest(args.paths, fields, progress=bar.update)
+    for skipped in report.skipped:
+        print(f"rag: {skipped}", file=sys.stderr)
+    print(f"{report.summary()} -> {pipe.store.dir}")
+    return EXIT_SKIPPED if report.skipped else EXIT_OK
+
+
+def run_ask(args: argparse.Namespace) -> int:
+    from rag.pipeline import Pipeline
+    from rag.retrieval import DateRange
+
+    pipe = Pipeline(_settings(args))
+    filters = DateRange(args.date_from, args.date_to) if (args.date_from or args.date_to) else None
+    answer = pipe.ask(args.question, filters=filters)
+    if args.json:
+        from rag.citations import answer_to_dict
+
+        print(json.dumps(answer_to_dict(args.question, answer), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(answer.text)
+    for number, hit in enumerate(answer.passages, start=1):
+        cited = "*" if any(c.number == number for c in answer.citations) else " "
+        print(f"{cited}[{number}] {hit.article.title} ({hit.article.date or 'no date'}, {hit.article.source})")
+    return EXIT_OK
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from rag.ui import serve
+
+    serve(_settings(args), host=args.host, port=args.port, seeds=args.seeds)
+    return EXIT_OK
+
+
+class ProgressBar:
+    """A tqdm bar fed by ``update(done, total)`` callbacks; silent when stderr is not a terminal."""
+
+    def __init__(self, desc: str, unit: str) -> None:
+        self.desc, self.unit = desc, unit
+        self._bar: Any = None
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def update(self, done: int, total: int) -> None:
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, desc=self.desc, unit=self.unit, disable=None)
+        self._bar.update(done - self._bar.n)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``rag`` command; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    runners = {"ingest": run_ingest, "ask": run_ask, "serve": run_serve}
+    try:
+        if args.command == "eval":
+            from rag.evaluation import run_eval_command
+
+            return run_eval_command(args)
+        return runners[args.command](args)
+    except RagError as err:
+        print(f"rag: error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("rag: interrupted; the index is as it was after the last completed batch", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

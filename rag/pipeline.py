@@ -1,0 +1,208 @@
+"""The assistant end to end: ingest files into an index, retrieve passages, answer with citations.
+
+Example:
+    >>> pipe = Pipeline(Settings.from_env(index_dir="index"))  # doctest: +SKIP
+    >>> pipe.ingest([Path("seeds")])  # doctest: +SKIP
+    >>> pipe.ask("Mit wem erwartete Trump ein Gespräch?").text  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from rag.chunking import Chunk, chunk_text
+from rag.corpus import Article, FieldMap, Skipped, iter_files, load_path
+from rag.embedding import Embedder, make_embedder
+from rag.errors import IndexMissing, QuestionError
+from rag.generation import Answer, ExtractiveGenerator, Generator
+from rag.lexical import GermanAnalyzer, term_counts
+from rag.retrieval import DateRange, Hit, SearchIndex, make_retriever
+from rag.settings import Settings
+from rag.store import Manifest, Store
+
+_EMBED_STEP = 256  # chunks embedded between progress updates
+Progress = Callable[[int, int], None]  # (done, total) in articles
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did; ``skipped`` lists every input that was not ingested, with the reason."""
+
+    added: int = 0
+    duplicates: int = 0
+    chunks: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        parts = [f"{self.added} articles added ({self.chunks} chunks)", f"{self.duplicates} already in the index"]
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} skipped")
+        return ", ".join(parts) + f" in {self.seconds:.1f} s"
+
+
+def indexed_text(article: Article, chunk: Chunk, with_title: bool) -> str:
+    """The text a chunk is embedded and BM25-indexed as: its headline first, when enabled."""
+    return f"{article.title}\n{chunk.text}" if with_title else chunk.text
+
+
+class Pipeline:
+    """Owns the settings, the embedder and the loaded index. Cheap to build: loads on first use."""
+
+    def __init__(
+        self, settings: Settings, embedder: Embedder | None = None, generator: Generator | None = None
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder or make_embedder(settings.embedder)
+        self.store = Store(settings.index_dir)
+        self.analyzer = GermanAnalyzer()
+        self._generator = generator
+        self._index: SearchIndex | None = None
+
+    # ---- ingest -------------------------------------------------------------------------------
+    def manifest(self) -> Manifest:
+        s = self.settings
+        return Manifest(self.embedder.name, self.embedder.dim, s.chunk_chars, s.chunk_overlap, s.title_in_index)
+
+    def check_index(self) -> None:
+        """Raise if there is no index or it was built with other settings."""
+        self.store.read_manifest().check_compatible(self.manifest(), self.store.dir)
+
+    def ingest(
+        self, paths: list[Path], fields: FieldMap | None = None, progress: Progress | None = None
+    ) -> IngestReport:
+        """Add the articles in ``paths`` (files or folders) that the index does not hold yet.
+
+        Articles are committed in batches of ``settings.batch_articles``; each batch is one
+        transaction, so an interruption keeps the index as it was after the last whole batch.
+        """
+        return self.ingest_items(self._read(paths, fields), progress)
+
+    def ingest_items(self, items: Iterable[Article | Skipped], progress: Progress | None = None) -> IngestReport:
+        """Add already-loaded articles (``Skipped`` entries are only reported)."""
+        started = time.perf_counter()
+        report = IngestReport()
+        self.store.create_or_check(self.manifest())
+        self.store.remove_stray_files()
+        known = self.store.known_article_ids()
+        fresh: list[Article] = []
+        for item in items:
+            if isinstance(item, Skipped):
+                report.skipped.append(item)
+            elif item.id in known:
+                report.duplicates += 1
+            else:
+                known.add(item.id)
+                fresh.append(item)
+        size = self.settings.batch_articles
+        for first in range(0, len(fresh), size):
+            batch = fresh[first : first + size]
+
+            def batch_progress(done: int, first: int = first) -> None:
+                if progress:
+                    progress(first + done, len(fresh))
+
+            report.chunks += self._add_batch(batch, batch_progress)
+            report.added += len(batch)
+        if report.added:
+            self._index = None  # the next query loads the grown index
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _read(self, paths: list[Path], fields: FieldMap | None) -> Iterator[Article | Skipped]:
+        for path in iter_files(paths):
+            yield from load_path(path, fields)
+
+    def _add_batch(self, articles: list[Article], progress: Callable[[int], None]) -> int:
+        s = self.settings
+        chunks: list[Chunk] = []
+        texts: list[str] = []
+        owner: list[int] = []
+        for number, article in enumerate(articles):
+            for chunk in chunk_text(article.id, article.text, s.chunk_chars, s.chunk_overlap):
+                chunks.append(chunk)
+                texts.append(indexed_text(article, chunk, s.title_in_index))
+                owner.append(number)
+        vocab = self.store.vocabulary()
+        counts = term_counts([self.analyzer.tokens(t) for t in texts], vocab)
+        parts = []
+        for start in range(0, len(texts), _EMBED_STEP):
+            parts.append(self.embedder.embed(texts[start : start + _EMBED_STEP]))
+            end = min(start + _EMBED_STEP, len(texts))
+            # articles whose last chunk is embedded count as done
+            progress(owner[end - 1] + 1 if end == len(texts) else owner[end])
+        vectors = np.vstack(parts) if parts else np.zeros((0, self.embedder.dim), dtype=np.float32)
+        self.store.add_segment(articles, chunks, vectors, counts, vocab)
+        progress(len(articles))
+        return len(chunks)
+
+    # ---- query --------------------------------------------------------------------------------
+    @property
+    def index(self) -> SearchIndex:
+        if self._index is None:
+            self.check_index()
+            index = SearchIndex(self.store, self.embedder, self.analyzer)
+            if index.size == 0:
+                raise IndexMissing(f"the index in {self.store.dir} is empty; add articles with: rag ingest PATH")
+            self._index = index
+        return self._index
+
+    @property
+    def generator(self) -> Generator:
+        if self._generator is None:
+            self._generator = ExtractiveGenerator(self.embedder, self.analyzer)
+        return self._generator
+
+    def check_question(self, question: str) -> str:
+        text = " ".join(question.split())
+        if not text:
+            raise QuestionError("the question is empty; type a question about the articles")
+        if len(text) > self.settings.max_question_chars:
+            raise QuestionError(
+                f"the question has {len(text)} characters; keep it under {self.settings.max_question_chars}"
+            )
+        return text
+
+    def retrieve(
+        self, query: str, k: int | None = None, retriever: str | None = None, filters: DateRange | None = None
+    ) -> list[Hit]:
+        s = self.settings
+        chosen = make_retriever(retriever or s.retriever, self.index, s.hybrid_weight, s.candidates)
+        return chosen.retrieve(query, k or s.k, filters)
+
+    def ask(
+        self,
+        question: str,
+        history: list[str] | None = None,
+        k: int | None = None,
+        retriever: str | None = None,
+        filters: DateRange | None = None,
+    ) -> Answer:
+        """Answer ``question``; earlier questions in ``history`` (oldest first) give follow-ups context."""
+        question = self.check_question(question)
+        query = contextual_query(question, history or [])
+        started = time.perf_counter()
+        hits = self.retrieve(query, k, retriever, filters)
+        retrieved = time.perf_counter()
+        answer = self.generator.generate(query, hits)
+        timings = {
+            "retrieve_ms": round((retrieved - started) * 1000, 2),
+            **answer.timings,
+            "total_ms": round((time.perf_counter() - started) * 1000, 2),
+        }
+        return Answer(answer.text, answer.citations, answer.passages, timings, answer.declined)
+
+
+def contextual_query(question: str, history: list[str]) -> str:
+    """The retrieval query for a chat turn: a follow-up is read together with the question before it.
+
+    >>> contextual_query("Und wann?", ["Mit wem telefonierte Trump?"])
+    'Mit wem telefonierte Trump? Und wann?'
+    """
+    previous = [h for h in history if h.strip()]
+    return f"{previous[-1].strip()} {question}" if previous else question

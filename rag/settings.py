@@ -1,0 +1,69 @@
+"""One settings object with defaults, overridable from the environment (``RAG_*``) or the CLI."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from rag.embedding import DEFAULT_EMBEDDER
+from rag.errors import RagError
+
+RETRIEVERS = ("hybrid", "dense", "bm25")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run can be configured with.
+
+    Each field ``name`` can be set with the environment variable ``RAG_NAME``
+    (``RAG_INDEX_DIR=/data/idx``, ``RAG_K=8``).
+    """
+
+    index_dir: Path = Path("index")
+    embedder: str = DEFAULT_EMBEDDER
+    chunk_chars: int = 800
+    chunk_overlap: int = 1
+    title_in_index: bool = True
+    retriever: str = "hybrid"
+    k: int = 5
+    hybrid_weight: float = 0.5  # share of the dense score in the fused score
+    candidates: int = 100  # per retriever, before fusion
+    batch_articles: int = 2000  # articles committed per segment during ingest
+    max_question_chars: int = 500
+
+    def __post_init__(self) -> None:
+        if self.retriever not in RETRIEVERS:
+            raise RagError(f"retriever must be one of {', '.join(RETRIEVERS)}, got {self.retriever!r}")
+        if self.k < 1:
+            raise RagError(f"k must be >= 1, got {self.k}")
+        if not 0.0 <= self.hybrid_weight <= 1.0:
+            raise RagError(f"hybrid weight must be between 0 and 1, got {self.hybrid_weight}")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Defaults, then ``RAG_*`` variables, then explicit overrides that are not None."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(f"RAG_{f.name.upper()}")
+            if raw is not None and raw != "":
+                values[f.name] = _convert(f.name, raw, type(getattr(cls(), f.name)))
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if "index_dir" in values:
+            values["index_dir"] = Path(str(values["index_dir"]))
+        return replace(cls(), **values)
+
+
+def _convert(name: str, raw: str, kind: type) -> object:
+    try:
+        if kind is bool:
+            if raw.lower() not in {"1", "0", "true", "false", "yes", "no"}:
+                raise ValueError(raw)
+            return raw.lower() in {"1", "true", "yes"}
+        if issubclass(kind, Path):
+            return Path(raw)
+        return kind(raw)
+    except ValueError:
+        raise RagError(f"RAG_{name.upper()}={raw!r} is not a valid {kind.__name__}") from None

@@ -1,0 +1,256 @@
+"""The on-disk index: a manifest, an SQLite docstore and per-ingest segments of vectors and term counts.
+
+Layout of an index folder::
+
+    manifest.json        embedder, dimension, chunking and analyzer the index was built with
+    docstore.sqlite      articles, chunks, the BM25 vocabulary and the list of committed segments
+    segments/ID.faiss    the segment's chunk vectors (FAISS IndexFlatIP)
+    segments/ID.npz      the segment's chunk term counts (scipy sparse, loaded without pickle)
+
+A segment becomes part of the index only when the SQLite transaction that lists it commits, so a
+crash or Ctrl-C during ingest leaves the previous index as it was; stray files are removed later.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from rag.chunking import Chunk
+from rag.corpus import Article, date_bounds
+from rag.errors import EmbedderMismatch, IndexMissing, RagError
+from rag.lexical import Vocabulary
+
+FORMAT_VERSION = 1
+ANALYZER = "snowball-german+bm25s-stopwords"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY, title TEXT, text TEXT, date TEXT, date_start TEXT, date_end TEXT,
+    source TEXT, url TEXT, path TEXT);
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY, article_id TEXT, idx INTEGER, start INTEGER, "end" INTEGER, segment TEXT);
+CREATE TABLE IF NOT EXISTS terms (id INTEGER PRIMARY KEY, term TEXT UNIQUE);
+CREATE TABLE IF NOT EXISTS segments (
+    id TEXT PRIMARY KEY, seq INTEGER, first_chunk INTEGER, n_chunks INTEGER);
+"""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What an index was built with; a mismatch with the current settings is refused."""
+
+    embedder: str
+    dim: int
+    chunk_chars: int
+    chunk_overlap: int
+    title_in_index: bool
+    analyzer: str = ANALYZER
+    format: int = FORMAT_VERSION
+
+    def check_compatible(self, other: Manifest, index_dir: Path) -> None:
+        """Raise ``EmbedderMismatch`` naming each setting that differs."""
+        diffs = [
+            f"{name}: index has {mine!r}, settings ask for {theirs!r}"
+            for name, mine in asdict(self).items()
+            if (theirs := getattr(other, name)) != mine
+        ]
+        if diffs:
+            raise EmbedderMismatch(
+                f"index {index_dir} was built with other settings ({'; '.join(diffs)}); "
+                f"use the index's settings, or build a new index with --index-dir"
+            )
+
+
+@dataclass(frozen=True)
+class ChunkTable:
+    """Per-chunk columns, in vector order (row i is FAISS id i)."""
+
+    article_ids: list[str]
+    idx: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    date_start: list[str | None]
+    date_end: list[str | None]
+
+
+class Store:
+    """Reads and writes one index folder. Cheap to construct; nothing is loaded until asked."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.dir = Path(index_dir)
+        self.manifest_path = self.dir / "manifest.json"
+        self.db_path = self.dir / "docstore.sqlite"
+        self.segment_dir = self.dir / "segments"
+
+    # ---- manifest -------------------------------------------------------------------------
+    def exists(self) -> bool:
+        return self.manifest_path.exists() and self.db_path.exists()
+
+    def read_manifest(self) -> Manifest:
+        if not self.exists():
+            raise IndexMissing(f"no index in {self.dir}; build one with: rag ingest PATH --index-dir {self.dir}")
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            return Manifest(**data)
+        except (json.JSONDecodeError, TypeError) as err:
+            raise RagError(f"{self.manifest_path} is damaged ({err}); rebuild the index into a new folder") from None
+
+    def create_or_check(self, manifest: Manifest) -> None:
+        """Create an empty index with ``manifest``, or check that the existing one matches it."""
+        if self.exists():
+            self.read_manifest().check_compatible(manifest, self.dir)
+            return
+        self.segment_dir.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.executescript(_SCHEMA)
+        tmp = self.manifest_path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(asdict(manifest), indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, self.manifest_path)  # atomic: the manifest is either absent or whole
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.db_path)
+        db.execute("PRAGMA journal_mode=WAL")
+        return db
+
+    # ---- writing ----------------------------------------------------------------------------
+    def known_article_ids(self) -> set[str]:
+        with self._connect() as db:
+            return {row[0] for row in db.execute("SELECT id FROM articles")}
+
+    def vocabulary(self) -> Vocabulary:
+        with self._connect() as db:
+            return Vocabulary([row[0] for row in db.execute("SELECT term FROM terms ORDER BY id")])
+
+    def add_segment(
+        self,
+        articles: list[Article],
+        chunks: list[Chunk],
+        vectors: np.ndarray,
+        counts: sparse.csr_matrix,
+        vocab: Vocabulary,
+    ) -> None:
+        """Write one segment's files, then commit its rows in a single transaction."""
+        import faiss
+
+        if len(chunks) != vectors.shape[0] or len(chunks) != counts.shape[0]:
+            raise ValueError(f"{len(chunks)} chunks but {vectors.shape[0]} vectors and {counts.shape[0]} count rows")
+        seg_id = uuid.uuid4().hex
+        self.segment_dir.mkdir(parents=True, exist_ok=True)
+        flat = faiss.IndexFlatIP(vectors.shape[1])
+        flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        faiss.write_index(flat, str(self.segment_dir / f"{seg_id}.faiss"))
+        sparse.save_npz(self.segment_dir / f"{seg_id}.npz", counts.tocsr(), compressed=False)
+        db = self._connect()
+        try:
+            with db:  # one transaction: commits all rows or none
+                first = db.execute("SELECT COALESCE(MAX(id) + 1, 0) FROM chunks").fetchone()[0]
+                n_terms = db.execute("SELECT COUNT(*) FROM terms").fetchone()[0]
+                db.executemany(
+                    "INSERT INTO terms (id, term) VALUES (?, ?)",
+                    ((i, vocab.terms[i]) for i in range(n_terms, len(vocab.terms))),
+                )
+                db.executemany(
+                    "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (_article_row(a) for a in articles),
+                )
+                db.executemany(
+                    'INSERT INTO chunks (id, article_id, idx, start, "end", segment) VALUES (?, ?, ?, ?, ?, ?)',
+                    ((first + i, c.article_id, c.index, c.start, c.end, seg_id) for i, c in enumerate(chunks)),
+                )
+                seq = db.execute("SELECT COALESCE(MAX(seq) + 1, 0) FROM segments").fetchone()[0]
+                db.execute("INSERT INTO segments VALUES (?, ?, ?, ?)", (seg_id, seq, first, len(chunks)))
+        finally:
+            db.close()
+
+    def remove_stray_files(self) -> int:
+        """Delete segment files that no committed segment lists (left by an interrupted ingest)."""
+        with self._connect() as db:
+            live = {row[0] for row in db.execute("SELECT id FROM segments")}
+        removed = 0
+        for path in self.segment_dir.glob("*"):
+            if path.name.split(".")[0] not in live:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+    # ---- reading ----------------------------------------------------------------------------
+    def counts(self) -> tuple[int, int]:
+        """Number of articles and chunks."""
+        with self._connect() as db:
+            n_articles = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+            n_chunks = db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+        return int(n_articles), int(n_chunks)
+
+    def load_vectors(self) -> tuple[object, sparse.csr_matrix]:
+        """All committed segments as one FAISS index and one term-count matrix, in chunk id order."""
+        import faiss
+
+        manifest = self.read_manifest()
+        with self._connect() as db:
+            segments = db.execute("SELECT id, first_chunk, n_chunks FROM segments ORDER BY seq").fetchall()
+            n_terms = db.execute("SELECT COUNT(*) FROM terms").fetchone()[0]
+        index = faiss.IndexFlatIP(manifest.dim)
+        blocks: list[sparse.csr_matrix] = []
+        for seg_id, first, n_chunks in segments:
+            if first != index.ntotal:
+                raise RagError(f"{self.db_path}: segment {seg_id} starts at chunk {first}, expected {index.ntotal}")
+            part = faiss.read_index(str(self.segment_dir / f"{seg_id}.faiss"))
+            rows = faiss.rev_swig_ptr(part.get_xb(), part.ntotal * part.d)
+            index.add(np.asarray(rows).reshape(part.ntotal, part.d))
+            block = sparse.load_npz(self.segment_dir / f"{seg_id}.npz").tocsr()
+            block.resize((block.shape[0], max(n_terms, 1)))
+            blocks.append(block)
+            if part.ntotal != n_chunks or block.shape[0] != n_chunks:
+                raise RagError(f"segment {seg_id} holds {part.ntotal} vectors for {n_chunks} chunks; rebuild the index")
+        counts = sparse.vstack(blocks, format="csr") if blocks else sparse.csr_matrix((0, max(n_terms, 1)))
+        return index, counts
+
+    def chunk_table(self) -> ChunkTable:
+        with self._connect() as db:
+            rows = db.execute(
+                'SELECT c.article_id, c.idx, c.start, c."end", a.date_start, a.date_end '
+                "FROM chunks c JOIN articles a ON a.id = c.article_id ORDER BY c.id"
+            ).fetchall()
+        columns = list(zip(*rows)) if rows else [[], [], [], [], [], []]
+        return ChunkTable(
+            list(columns[0]),
+            np.asarray(columns[1], dtype=np.int32),
+            np.asarray(columns[2], dtype=np.int64),
+            np.asarray(columns[3], dtype=np.int64),
+            list(columns[4]),
+            list(columns[5]),
+        )
+
+    def articles(self, ids: Iterable[str]) -> dict[str, Article]:
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return {}
+        with self._connect() as db:
+            marks = ",".join("?" * len(wanted))
+            rows = db.execute(
+                f"SELECT id, title, text, date, source, url, path FROM articles WHERE id IN ({marks})", wanted
+            ).fetchall()
+        return {row[0]: Article(*row) for row in rows}
+
+
+def _article_row(article: Article) -> tuple[object, ...]:
+    start, end = date_bounds(article.date) if article.date else (None, None)
+    return (
+        article.id,
+        article.title,
+        article.text,
+        article.date,
+        start,
+        end,
+        article.source,
+        article.url,
+        article.path,
+    )
