@@ -146,9 +146,7 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
         return False  # ordinals such as "3. Januar", "20. Jahrhundert"
     if len(token) == 1 and token.isalpha():
         return False  # initials: "Donald J. Trump"
-    if _MONTH_START.match(next_word) and token.isdigit():
-        return False
-    return True
+    return not (_MONTH_START.match(next_word) and token.isdigit())
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

@@ -82,10 +82,20 @@ def sources_html(answer: Answer | None) -> str:
     if answer is None or not answer.passages:
         return '<div class="rag-empty">Noch keine Quellen: stellen Sie eine Frage.</div>'
     cited = {c.number for c in answer.citations}
-    numbers = sorted(range(1, len(answer.passages) + 1), key=lambda n: (n not in cited, n))
-    heading = "Zitierte Passagen" if cited else "Nächste Passagen (keine belegt die Frage)"
-    cards = "".join(passage_html(n, answer.passages[n - 1], answer) for n in numbers)
-    return f'<div class="rag-sources"><h3>{heading}</h3>{cards}</div>'
+    numbers = range(1, len(answer.passages) + 1)
+    first = [n for n in numbers if n in cited]
+    rest = [n for n in numbers if n not in cited]
+    parts = ['<div class="rag-sources">']
+    if first:
+        parts.append("<h3>Zitierte Passagen</h3>")
+        parts.extend(passage_html(n, answer.passages[n - 1], answer) for n in first)
+    if rest:
+        parts.append(
+            "<h3>Weitere gefundene Passagen</h3>" if first else "<h3>Nächste Passagen (keine belegt die Frage)</h3>"
+        )
+        parts.extend(passage_html(n, answer.passages[n - 1], answer) for n in rest)
+    parts.append("</div>")
+    return "".join(parts)
 
 
 def answer_to_dict(question: str, answer: Answer) -> dict[str, Any]:

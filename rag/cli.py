@@ -82,7 +82,8 @@ def run_ingest(args: argparse.Namespace) -> int:
         fields = FieldMap.parse(args.field)
     except ValueError as err:
         raise RagError(str(err)) from None
-    pipe = Pipeline(_settings(args))
+    explicit = args.chunk_chars is not None or args.chunk_overlap is not None
+    pipe = Pipeline(_settings(args), explicit_chunking=explicit)
     with ProgressBar("ingesting", "article") as bar:
         report = pipe.ingest(args.paths, fields, progress=bar.update)
     for skipped in report.skipped:

@@ -156,7 +156,7 @@ class ExtractiveGenerator:
         cosine = vectors[1:] @ vectors[0]
         wanted = set(self.analyzer.tokens(question))
         scored = []
-        for (number, hit, s, e), text, cos in zip(spans, texts, cosine.tolist()):
+        for (number, hit, s, e), text, cos in zip(spans, texts, cosine.tolist(), strict=True):
             found = set(self.analyzer.tokens(f"{hit.article.title} {text}"))
             coverage = len(wanted & found) / len(wanted) if wanted else 0.0
             scored.append(_Candidate(number, hit, s, e, 0.5 * max(cos, 0.0) + 0.5 * coverage))

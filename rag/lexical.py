@@ -68,7 +68,8 @@ def term_counts(token_lists: list[list[str]], vocab: Vocabulary) -> sparse.csr_m
 
 
 class BM25:
-    """Okapi BM25 with Lucene's idf, ``log(1 + (N - df + 0.5) / (df + 0.5))``.
+    """Okapi BM25 as Lucene scores it: idf ``log(1 + (N - df + 0.5) / (df + 0.5))`` times
+    ``tf / (tf + k1 * (1 - b + b * dl / avgdl))`` (without the constant ``k1 + 1``, which changes no ranking).
 
     Args:
         counts: documents x terms raw counts (rows may come from several segments).
@@ -87,7 +88,7 @@ class BM25:
         row_of_entry = np.repeat(np.arange(self.n_docs), np.diff(counts.indptr))
         tf = counts.data
         weights = counts.copy()
-        weights.data = (tf * (k1 + 1.0) / (tf + norm[row_of_entry])).astype(np.float32)
+        weights.data = (tf / (tf + norm[row_of_entry])).astype(np.float32)
         self._weights = weights.tocsc()  # column slices per query term are the hot path
 
     def scores(self, term_ids: list[int]) -> np.ndarray:

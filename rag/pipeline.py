@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -55,9 +55,21 @@ class Pipeline:
     """Owns the settings, the embedder and the loaded index. Cheap to build: loads on first use."""
 
     def __init__(
-        self, settings: Settings, embedder: Embedder | None = None, generator: Generator | None = None
+        self,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        generator: Generator | None = None,
+        explicit_chunking: bool = False,
     ) -> None:
+        """Args:
+        settings: the run's settings.
+        embedder: overrides ``settings.embedder`` (tests pass the fake).
+        generator: overrides the extractive default.
+        explicit_chunking: the user chose the chunking settings; an existing index with other
+            chunking is then refused instead of its own settings being adopted.
+        """
         self.settings = settings
+        self.explicit_chunking = explicit_chunking
         self.embedder = embedder or make_embedder(settings.embedder)
         self.store = Store(settings.index_dir)
         self.analyzer = GermanAnalyzer()
@@ -70,8 +82,19 @@ class Pipeline:
         return Manifest(self.embedder.name, self.embedder.dim, s.chunk_chars, s.chunk_overlap, s.title_in_index)
 
     def check_index(self) -> None:
-        """Raise if there is no index or it was built with other settings."""
-        self.store.read_manifest().check_compatible(self.manifest(), self.store.dir)
+        """Raise if there is no index or its embedder differs; adopt its chunking settings.
+
+        Chunking only matters when articles are added, so an index is asked with the settings it
+        was built with, and grows with them, unless the user explicitly asked for others.
+        """
+        found = self.store.read_manifest()
+        found.check_compatible(self.manifest(), self.store.dir, chunking=self.explicit_chunking)
+        self.settings = replace(
+            self.settings,
+            chunk_chars=found.chunk_chars,
+            chunk_overlap=found.chunk_overlap,
+            title_in_index=found.title_in_index,
+        )
 
     def ingest(
         self, paths: list[Path], fields: FieldMap | None = None, progress: Progress | None = None
@@ -87,6 +110,8 @@ class Pipeline:
         """Add already-loaded articles (``Skipped`` entries are only reported)."""
         started = time.perf_counter()
         report = IngestReport()
+        if self.store.exists():
+            self.check_index()
         self.store.create_or_check(self.manifest())
         self.store.remove_stray_files()
         known = self.store.known_article_ids()
@@ -173,7 +198,7 @@ class Pipeline:
     ) -> list[Hit]:
         s = self.settings
         chosen = make_retriever(retriever or s.retriever, self.index, s.hybrid_weight, s.candidates)
-        return chosen.retrieve(query, k or s.k, filters)
+        return chosen.retrieve(query, s.k if k is None else k, filters)
 
     def ask(
         self,

@@ -69,7 +69,7 @@ class SearchIndex:
         return np.array(
             [
                 s is not None and e is not None and e >= lo and s <= hi
-                for s, e in zip(self.table.date_start, self.table.date_end)
+                for s, e in zip(self.table.date_start, self.table.date_end, strict=True)
             ],
             dtype=bool,
         )
@@ -100,7 +100,7 @@ class SearchIndex:
         t = self.table
         articles = self.store.articles(t.article_ids[r] for r in rows)
         out = []
-        for r, s in zip(rows.tolist(), scores.tolist()):
+        for r, s in zip(rows.tolist(), scores.tolist(), strict=True):
             article = articles[t.article_ids[r]]
             start, end = int(t.starts[r]), int(t.ends[r])
             out.append(Hit(Chunk(article.id, article.text[start:end], start, end, int(t.idx[r])), float(s), article))

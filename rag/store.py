@@ -55,12 +55,13 @@ class Manifest:
     analyzer: str = ANALYZER
     format: int = FORMAT_VERSION
 
-    def check_compatible(self, other: Manifest, index_dir: Path) -> None:
-        """Raise ``EmbedderMismatch`` naming each setting that differs."""
+    def check_compatible(self, other: Manifest, index_dir: Path, chunking: bool = True) -> None:
+        """Raise ``EmbedderMismatch`` naming each setting that differs (chunking only when asked)."""
+        names = [n for n in asdict(self) if chunking or not n.startswith(("chunk_", "title_"))]
         diffs = [
-            f"{name}: index has {mine!r}, settings ask for {theirs!r}"
-            for name, mine in asdict(self).items()
-            if (theirs := getattr(other, name)) != mine
+            f"{name}: index has {getattr(self, name)!r}, settings ask for {getattr(other, name)!r}"
+            for name in names
+            if getattr(other, name) != getattr(self, name)
         ]
         if diffs:
             raise EmbedderMismatch(
@@ -219,7 +220,7 @@ class Store:
                 'SELECT c.article_id, c.idx, c.start, c."end", a.date_start, a.date_end '
                 "FROM chunks c JOIN articles a ON a.id = c.article_id ORDER BY c.id"
             ).fetchall()
-        columns = list(zip(*rows)) if rows else [[], [], [], [], [], []]
+        columns = list(zip(*rows, strict=False)) if rows else [[], [], [], [], [], []]
         return ChunkTable(
             list(columns[0]),
             np.asarray(columns[1], dtype=np.int32),

@@ -1,0 +1,74 @@
+"""Retrieval-only sweep over chunking and fusion settings on a SQuAD-style dataset.
+
+Prints one line per setting with document-level recall@1/5/10, MRR@10 and nDCG@10, so that the
+defaults are chosen from measurements across a grid, not tuned to single questions.
+
+    python evals/sweep.py --dataset evals/datasets/xquad.de.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from rag import metrics
+from rag.evaluation import CUTOFFS, load_dataset
+from rag.pipeline import Pipeline
+from rag.settings import Settings
+
+
+def score(pipe: Pipeline, dataset, retriever: str) -> dict[str, float]:
+    sums: dict[str, float] = {}
+    for q in dataset.questions:
+        ranking = metrics.document_ranking(h.article.id for h in pipe.retrieve(q.question, 10, retriever))
+        for cut in CUTOFFS:
+            sums[f"R@{cut}"] = sums.get(f"R@{cut}", 0.0) + metrics.recall_at(ranking, q.gold, cut)
+        sums["MRR@10"] = sums.get("MRR@10", 0.0) + metrics.reciprocal_rank(ranking, q.gold, 10)
+        sums["nDCG@10"] = sums.get("nDCG@10", 0.0) + metrics.ndcg_at(ranking, q.gold, 10)
+    return {k: v / len(dataset.questions) for k, v in sums.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--dataset", type=Path, default=Path("evals/datasets/xquad.de.json"))
+    parser.add_argument("--chunk-chars", default="400,800,1600")
+    parser.add_argument("--overlap", default="0,1")
+    parser.add_argument("--title", default="1,0")
+    parser.add_argument("--weights", default="0.3,0.4,0.5,0.6,0.7")
+    parser.add_argument("--embedder", default="use-multilingual")
+    args = parser.parse_args()
+    dataset = load_dataset(args.dataset)
+    grid = itertools.product(
+        [int(x) for x in args.chunk_chars.split(",")],
+        [int(x) for x in args.overlap.split(",")],
+        [x == "1" for x in args.title.split(",")],
+    )
+    print("chunk_chars overlap title retriever weight | R@1 R@5 R@10 MRR@10 nDCG@10", flush=True)
+    for chars, overlap, title in grid:
+        with tempfile.TemporaryDirectory() as tmp:
+            settings = Settings(
+                index_dir=Path(tmp),
+                embedder=args.embedder,
+                chunk_chars=chars,
+                chunk_overlap=overlap,
+                title_in_index=title,
+            )
+            pipe = Pipeline(settings)
+            pipe.ingest_items(dataset.documents or [])
+            runs = [("bm25", None), ("dense", None)] + [("hybrid", float(w)) for w in args.weights.split(",")]
+            for retriever, weight in runs:
+                if weight is not None:
+                    pipe.settings = replace(settings, hybrid_weight=weight)
+                m = score(pipe, dataset, retriever)
+                print(
+                    f"{chars} {overlap} {int(title)} {retriever} {weight if weight is not None else '-'} | "
+                    + " ".join(f"{m[k]:.3f}" for k in ["R@1", "R@5", "R@10", "MRR@10", "nDCG@10"]),
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from rag.chunking import Chunk
+from rag.citations import answer_markdown, answer_to_dict, highlight, safe_markdown, sources_html
+from rag.corpus import Article
+from rag.generation import Answer, Citation
+from rag.retrieval import Hit
+
+EVIL = 'Vorher. <script>alert(1)</script> <img src=x onerror="alert(2)"> Nachher.'
+
+
+def _answer() -> Answer:
+    art = Article("a1", "<b>Titel</b>", EVIL, "2020-01", "quelle", "javascript:alert(3)")
+    hit = Hit(Chunk("a1", EVIL, 0, len(EVIL)), 0.9, art)
+    start = EVIL.index("<script>")
+    end = EVIL.index("Nachher.")
+    return Answer("…", [Citation(1, "a1", start, end, EVIL[start:end])], [hit])
+
+
+def test_highlight_marks_the_span_and_escapes_everything():
+    assert highlight("a <b> c", 10, [(12, 15)]) == "a <mark>&lt;b&gt;</mark> c"
+    assert highlight("abc", 0, []) == "abc"
+    assert highlight("abcdef", 100, [(98, 102), (104, 120)]) == "<mark>ab</mark>cd<mark>ef</mark>"
+
+
+def test_sources_panel_shows_article_markup_as_text():
+    html = sources_html(_answer())
+    assert "<script>" not in html and "<img" not in html and "<b>Titel" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<mark>&lt;script&gt;" in html
+    assert "javascript:" not in html  # only http(s) links are offered
+    assert "Ganzen Artikel anzeigen" in html and "Zitierte Passagen" in html
+
+
+def test_links_are_offered_for_web_addresses_only():
+    answer = _answer()
+    hit = answer.passages[0]
+    safe = Hit(hit.chunk, hit.score, Article("a1", "T", EVIL, None, "s", "https://example.org/a?b=1&c=2"))
+    html = sources_html(Answer("", [], [safe]))
+    assert 'href="https://example.org/a?b=1&amp;c=2"' in html and "Nächste Passagen" in html
+
+
+def test_chat_markdown_is_inert():
+    md = answer_markdown(_answer())
+    assert "<script>" not in md and "<img" not in md
+    assert md.endswith("[1]")
+    assert safe_markdown("*fett* [x](y) #") == "\\*fett\\* \\[x\\]\\(y\\) \\#"
+
+
+def test_json_shape_of_an_answer():
+    data = answer_to_dict("Frage?", _answer())
+    assert {"answer", "citations", "passages", "timings"} <= data.keys()
+    assert data["citations"][0]["number"] == 1 and data["passages"][0]["article_id"] == "a1"

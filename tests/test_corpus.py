@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from rag.corpus import Article, FieldMap, Skipped, article_id, iter_files, load_path, parse_date
+from tests.conftest import SEEDS
+
+
+def _one(path: Path, fields: FieldMap | None = None) -> Article | Skipped:
+    items = list(load_path(path, fields))
+    assert len(items) == 1
+    return items[0]
+
+
+def test_seed_files_parse_with_month_date_and_text_after_the_date():
+    for path in sorted(SEEDS.glob("*.txt")):
+        art = _one(path)
+        assert isinstance(art, Article)
+        assert art.date_precision == "month" and len(art.date or "") == 7
+        raw = path.read_text(encoding="utf-8")
+        assert raw.endswith(art.text) and not art.text.startswith(" date")
+        assert art.title and len(art.title) <= 90
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2017-01", "2017-01"),
+        ("2020-04-13T11:08:42+02:00", "2020-04-13"),
+        ("2020-07-20 18:44:37", "2020-07-20"),
+        ("2021-03-01", "2021-03-01"),
+        ("3.1.2021", "2021-01-03"),
+        ("2020-12-31T23:59:59Z", "2020-12-31"),
+    ],
+)
+def test_parse_date_keeps_precision(raw: str, expected: str):
+    assert parse_date(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["2017-13", "gestern", "2017/01/02", ""])
+def test_parse_date_rejects_bad_values(raw: str):
+    with pytest.raises(ValueError):
+        parse_date(raw)
+
+
+def test_jsonl_gz_with_fang_field_names(tmp_path: Path):
+    path = tmp_path / "news.jsonl.gz"
+    rows = [
+        {
+            "url": "https://example.org/a",
+            "date": "2020-04-13T11:08:42+02:00",
+            "source": "tagesspiegel.de",
+            "header": "Schulen öffnen",
+            "article": "Die Schulen öffnen wieder. Es gibt Auflagen.",
+        },
+        {
+            "url": "https://example.org/b",
+            "date": "2020-07-20 18:44:37",
+            "source": "sueddeutsche.de",
+            "header": "Hafen",
+            "article": "Der Hafen meldet weniger Umschlag.",
+        },
+    ]
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.write("\n".join(json.dumps(r) for r in rows) + "\n")
+    arts = list(load_path(path))
+    assert [a.title for a in arts] == ["Schulen öffnen", "Hafen"]  # type: ignore[union-attr]
+    assert [a.date for a in arts] == ["2020-04-13", "2020-07-20"]  # type: ignore[union-attr]
+    assert arts[0].source == "tagesspiegel.de" and arts[0].url == "https://example.org/a"  # type: ignore[union-attr]
+
+
+def test_jsonl_custom_field_names_and_bad_lines_are_named(tmp_path: Path):
+    path = tmp_path / "own.jsonl"
+    path.write_text(
+        json.dumps({"body": "Erster Text.", "headline": "Eins"})
+        + "\n{nicht json\n"
+        + json.dumps({"body": "Zweiter Text.", "headline": "Zwei", "when": "2019-02"})
+        + "\n"
+        + json.dumps({"headline": "ohne Text"})
+        + "\n",
+        encoding="utf-8",
+    )
+    fields = FieldMap.parse(["text=body", "title=headline", "date=when"])
+    items = list(load_path(path, fields))
+    assert [type(i).__name__ for i in items] == ["Article", "Skipped", "Article", "Skipped"]
+    assert items[1].line == 2 and "not valid JSON" in items[1].reason  # type: ignore[union-attr]
+    assert str(items[3]).startswith(f"{path}:4: no article text")
+    assert items[2].date == "2019-02"  # type: ignore[union-attr]
+
+
+def test_field_map_rejects_unknown_parts():
+    with pytest.raises(ValueError, match="PART=KEY"):
+        FieldMap.parse(["body"])
+    with pytest.raises(ValueError, match="PART"):
+        FieldMap.parse(["author=x"])
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"   \n", "file is empty"),
+        ("binary.txt", b"\x00\x01\x02abc", "binary"),
+        ("latin1.txt", "Größe".encode("latin-1"), "not UTF-8"),
+        ("baddate.txt", b" date 2017-1x Text", "bad date line"),
+        ("baddate2.txt", b" date Januar Text", "bad date line"),
+        ("only-date.txt", b" date 2017-01 ", "no article text"),
+    ],
+)
+def test_bad_files_are_skipped_with_a_reason(tmp_path: Path, name: str, content: bytes, reason: str):
+    path = tmp_path / name
+    path.write_bytes(content)
+    item = _one(path)
+    assert isinstance(item, Skipped)
+    assert reason in item.reason and str(path) in str(item)
+
+
+def test_article_id_is_stable_and_ignores_whitespace_layout():
+    assert article_id("Ein  Text\nhier") == article_id("Ein Text hier")
+    assert article_id("Ein Text") != article_id("Ein anderer Text")
+
+
+def test_iter_files_expands_folders_in_sorted_order(corpus_dir: Path):
+    names = [p.name for p in iter_files([corpus_dir])]
+    assert names == ["bahn.md", "berlin.txt", "hamburg.txt"]
+
+
+def test_markdown_title_drops_heading_marks(corpus_dir: Path):
+    art = _one(corpus_dir / "bahn.md")
+    assert isinstance(art, Article) and art.title == "Bahn streicht Fernzüge"

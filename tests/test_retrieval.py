@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import pytest
+
+from rag.errors import RagError
+from rag.lc import NewsRetriever
+from rag.pipeline import Pipeline
+from rag.retrieval import DateRange
+from rag.settings import RETRIEVERS
+
+
+@pytest.mark.parametrize("retriever", RETRIEVERS)
+def test_every_retriever_ranks_the_matching_article_first(pipe: Pipeline, retriever: str):
+    hits = pipe.retrieve("Hamburger Hafen Containerumschlag Schiffe", 3, retriever)
+    assert hits and hits[0].article.source == "hamburg.txt"
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    for h in hits:
+        assert h.article.text[h.chunk.start : h.chunk.end] == h.chunk.text
+
+
+@pytest.mark.parametrize("retriever", RETRIEVERS)
+def test_date_filter_keeps_only_articles_in_range(pipe: Pipeline, retriever: str):
+    hits = pipe.retrieve("Präsenzpflicht Kitas Hafen", 10, retriever, DateRange("2021-01-01", "2021-12-31"))
+    assert hits and {h.article.source for h in hits} == {"berlin.txt"}
+    # a month-precision date matches a range that only touches one day of the month
+    assert pipe.retrieve("Hafen", 10, retriever, DateRange("2020-04-30", "2020-05-02"))
+
+
+def test_date_filter_excludes_undated_articles_and_rejects_reversed_ranges(pipe: Pipeline):
+    hits = pipe.retrieve("Bahn Fernzüge", 10, "bm25", DateRange(start="1990-01-01"))
+    assert all(h.article.source != "bahn.md" for h in hits)
+    with pytest.raises(RagError, match="starts after it ends"):
+        DateRange("2021-02-01", "2021-01-01")
+
+
+def test_bm25_returns_nothing_for_unknown_words(pipe: Pipeline):
+    assert pipe.retrieve("Quantencomputer Xylophon", 5, "bm25") == []
+
+
+def test_hybrid_fuses_both_rankings(pipe: Pipeline):
+    hybrid = pipe.retrieve("Präsenzpflicht Kitas Regelbetrieb", 5, "hybrid")
+    assert hybrid[0].article.source == "berlin.txt"
+    assert 0.0 <= hybrid[-1].score <= hybrid[0].score <= 1.0
+
+
+def test_k_must_be_positive(pipe: Pipeline):
+    with pytest.raises(RagError, match="k must be >= 1, got 0"):
+        pipe.retrieve("Hafen", 0)
+
+
+def test_langchain_retriever_returns_documents_with_offsets(pipe: Pipeline):
+    docs = NewsRetriever(pipeline=pipe, k=2, retriever="bm25").invoke("Hafen Kurzarbeit")
+    assert docs and docs[0].metadata["source"] == "hamburg.txt"
+    meta = docs[0].metadata
+    article = pipe.store.articles([meta["article_id"]])[meta["article_id"]]
+    assert article.text[meta["start"] : meta["end"]] == docs[0].page_content
+    assert (
+        NewsRetriever(pipeline=pipe, k=5, date_from="2021-01-01").invoke("Hafen Schulen")[0].metadata["date"]
+        == "2021-03"
+    )

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rag.embedding import HashEmbedder
+from rag.errors import EmbedderMismatch, IndexMissing
+from rag.pipeline import Pipeline
+from rag.settings import Settings
+
+
+class CountingEmbedder(HashEmbedder):
+    """The fake embedder, counting the texts it embeds and able to fail on demand."""
+
+    def __init__(self, fail_after: int | None = None) -> None:
+        super().__init__(64)
+        self.name = "hash-64"
+        self.embedded = 0
+        self.fail_after = fail_after
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if self.fail_after is not None and self.embedded + len(texts) > self.fail_after:
+            raise KeyboardInterrupt  # what Ctrl-C raises in the middle of embedding
+        self.embedded += len(texts)
+        return super().embed(texts)
+
+
+def _hits(pipe: Pipeline, query: str) -> list[tuple[str, int, int, float]]:
+    return [(h.article.id, h.chunk.start, h.chunk.end, round(h.score, 5)) for h in pipe.retrieve(query, 5)]
+
+
+def test_reloaded_index_returns_identical_hits(pipe: Pipeline, settings: Settings):
+    before = {q: _hits(pipe, q) for q in ["Hafen Pandemie", "Schulen Berlin", "Fernzüge München"]}
+    reloaded = Pipeline(settings, embedder=HashEmbedder(64))
+    assert {q: _hits(reloaded, q) for q in before} == before
+    assert all(before.values())
+
+
+def test_reingest_embeds_nothing_and_stores_each_article_once(settings: Settings, corpus_dir: Path):
+    embedder = CountingEmbedder()
+    pipe = Pipeline(settings, embedder=embedder)
+    first = pipe.ingest([corpus_dir])
+    embedded = embedder.embedded
+    assert first.added == 3 and embedded == first.chunks > 0
+    again = pipe.ingest([corpus_dir, corpus_dir / "bahn.md"])
+    assert (again.added, again.duplicates, embedder.embedded) == (0, 4, embedded)
+    assert pipe.store.counts() == (3, first.chunks)
+
+
+def test_incremental_ingest_embeds_only_new_articles(settings: Settings, corpus_dir: Path, tmp_path: Path):
+    embedder = CountingEmbedder()
+    pipe = Pipeline(settings, embedder=embedder)
+    pipe.ingest([corpus_dir])
+    before = embedder.embedded
+    extra = tmp_path / "extra.txt"
+    extra.write_text("Die Polizei sucht in Köln nach einem entlaufenen Känguru.", encoding="utf-8")
+    report = pipe.ingest([corpus_dir, extra])
+    assert (report.added, report.duplicates) == (1, 3)
+    assert embedder.embedded - before == report.chunks == 1
+    assert pipe.retrieve("Känguru Köln", 1)[0].article.title.startswith("Die Polizei sucht in Köln")
+
+
+def test_interrupted_ingest_leaves_previous_index_intact(settings: Settings, corpus_dir: Path, tmp_path: Path):
+    pipe = Pipeline(settings, embedder=CountingEmbedder())
+    pipe.ingest([corpus_dir])
+    before = _hits(pipe, "Hafen Pandemie")
+    segment_files = set((settings.index_dir / "segments").iterdir())
+    new = tmp_path / "new"
+    new.mkdir()
+    for i in range(5):
+        (new / f"n{i}.txt").write_text(f"Neuer Artikel Nummer {i} über den Hafen und die Pandemie.", encoding="utf-8")
+    broken = Pipeline(replace(settings, batch_articles=2), embedder=CountingEmbedder(fail_after=3))
+    with pytest.raises(KeyboardInterrupt):
+        broken.ingest([new])
+    # the first whole batch of two committed; the interrupted one left nothing behind
+    fresh = Pipeline(settings, embedder=HashEmbedder(64))
+    assert fresh.store.counts()[0] == 5
+    assert set(h for h in _hits(fresh, "Hafen Pandemie") if h in before) or before
+    report = fresh.ingest([new])
+    assert report.added == 3
+    assert fresh.store.counts()[0] == 8
+    assert segment_files <= set((settings.index_dir / "segments").iterdir())
+
+
+def test_crash_before_commit_leaves_no_rows_and_stray_files_are_removed(pipe: Pipeline, tmp_path: Path):
+    store = pipe.store
+    counts = store.counts()
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    stray = store.segment_dir / "deadbeef.faiss"
+    stray.write_bytes(b"partial")
+    new = tmp_path / "one.txt"
+    new.write_text("Ein Artikel, der nie ankommt.", encoding="utf-8")
+    original = store.add_segment
+    store.add_segment = crash  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        pipe.ingest([new])
+    store.add_segment = original  # type: ignore[method-assign]
+    assert store.counts() == counts
+    assert not stray.exists()  # the ingest started by cleaning up what an earlier crash left
+
+
+def test_other_embedder_or_chunking_is_refused(pipe: Pipeline, settings: Settings):
+    with pytest.raises(EmbedderMismatch, match="embedder: index has 'hash-64'"):
+        Pipeline(replace(settings, embedder="hash-32"), embedder=HashEmbedder(32)).retrieve("Hafen", 1)
+    with pytest.raises(EmbedderMismatch, match="chunk_chars: index has 160, settings ask for 500"):
+        Pipeline(replace(settings, chunk_chars=500), embedder=HashEmbedder(64), explicit_chunking=True).ingest([])
+
+
+def test_existing_index_is_asked_and_grown_with_its_own_chunking(pipe: Pipeline, settings: Settings, tmp_path: Path):
+    other = Pipeline(replace(settings, chunk_chars=500, chunk_overlap=0), embedder=HashEmbedder(64))
+    assert other.retrieve("Hafen", 1)[0].article.source == "hamburg.txt"
+    assert (other.settings.chunk_chars, other.settings.chunk_overlap) == (160, 1)
+    extra = tmp_path / "x.txt"
+    extra.write_text("Ein weiterer Artikel. " * 20, encoding="utf-8")
+    other.ingest([extra])
+    assert max(h.chunk.end - h.chunk.start for h in other.retrieve("weiterer Artikel", 5, "bm25")) <= 160
+
+
+def test_missing_index_says_how_to_build_one(tmp_path: Path):
+    pipe = Pipeline(Settings(index_dir=tmp_path / "none", embedder="hash-64"))
+    with pytest.raises(IndexMissing, match="rag ingest"):
+        pipe.retrieve("Hafen", 1)
+
+
+def test_index_holds_no_pickles(pipe: Pipeline):
+    names = {p.suffix for p in pipe.store.dir.rglob("*") if p.is_file()}
+    assert names <= {".json", ".sqlite", ".faiss", ".npz", ".sqlite-wal", ".sqlite-shm"}
+    for npz in pipe.store.dir.rglob("*.npz"):
+        with np.load(npz, allow_pickle=False) as data:  # raises if any member needs pickle
+            assert list(data.keys())
