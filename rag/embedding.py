@@ -102,7 +102,9 @@ class SentenceTransformerEmbedder:
                     f"cannot load sentence-transformers model {self.model_name!r} ({err}); "
                     "give a folder that holds the model, or a hub name on a machine with internet"
                 ) from None
-            dim = self._model.get_sentence_embedding_dimension()
+            # sentence-transformers 6 renamed the method; older releases only have the long name
+            get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+            dim = get_dim()
             self._dim = int(dim) if dim else int(self._model.encode(["x"]).shape[1])
         return self._model
 

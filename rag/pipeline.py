@@ -210,7 +210,7 @@ class Pipeline:
     ) -> Answer:
         """Answer ``question``; earlier questions in ``history`` (oldest first) give follow-ups context."""
         question = self.check_question(question)
-        query = contextual_query(question, history or [])
+        query = contextual_query(question, history or [], len(set(self.analyzer.tokens(question))))
         started = time.perf_counter()
         hits = self.retrieve(query, k, retriever, filters)
         retrieved = time.perf_counter()
@@ -223,11 +223,22 @@ class Pipeline:
         return Answer(answer.text, answer.citations, answer.passages, timings, answer.declined)
 
 
-def contextual_query(question: str, history: list[str]) -> str:
-    """The retrieval query for a chat turn: a follow-up is read together with the question before it.
+FOLLOW_UP_MAX_WORDS = 2  # a question with at most this many content words leans on the one before
 
-    >>> contextual_query("Und wann?", ["Mit wem telefonierte Trump?"])
+
+def contextual_query(question: str, history: list[str], content_words: int) -> str:
+    """The retrieval query for a chat turn.
+
+    A follow-up ("Und wann?", "Was sagte er dazu?") has too few content words to stand alone and is
+    read together with the previous question; a question that names its own topic is taken as is,
+    so a change of topic does not drag the old one along.
+
+    >>> contextual_query("Und wann?", ["Mit wem telefonierte Trump?"], content_words=1)
     'Mit wem telefonierte Trump? Und wann?'
+    >>> contextual_query("Was eröffnete der Minister in Kiel?", ["Mit wem telefonierte Trump?"], content_words=3)
+    'Was eröffnete der Minister in Kiel?'
     """
     previous = [h for h in history if h.strip()]
-    return f"{previous[-1].strip()} {question}" if previous else question
+    if not previous or content_words > FOLLOW_UP_MAX_WORDS:
+        return question
+    return f"{previous[-1].strip()} {question}"

@@ -51,6 +51,11 @@ def test_empty_or_overlong_questions_get_a_clear_error(pipe: Pipeline, question:
 
 
 def test_follow_up_uses_the_previous_question_for_retrieval(pipe: Pipeline):
-    assert contextual_query("Und wann?", ["", "Was meldet der Hafen?"]) == "Was meldet der Hafen? Und wann?"
+    assert contextual_query("Und wann?", ["", "Was meldet der Hafen?"], 1) == "Was meldet der Hafen? Und wann?"
     follow_up = pipe.ask("Und die Kurzarbeit?", history=["Was meldet der Hamburger Hafen?"])
     assert follow_up.passages[0].article.source == "hamburg.txt"
+
+
+def test_a_new_topic_is_not_mixed_with_the_previous_question(pipe: Pipeline):
+    answer = pipe.ask("Welche Fernzüge streicht die Deutsche Bahn?", history=["Was meldet der Hamburger Hafen?"])
+    assert {answer.passages[c.number - 1].article.source for c in answer.citations} == {"bahn.md"}

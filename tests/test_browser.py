@@ -1,0 +1,103 @@
+"""The UI in headless Chromium: ask, see a cited answer, and no script from an article runs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SEEDS
+
+pytestmark = [pytest.mark.browser, pytest.mark.model]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+EVIL = (
+    " date 2024-05 Angriff auf die Anzeige <script>alert(1)</script> und <img src=x onerror=alert(2)>. "
+    "Der Ministerpräsident eröffnete in Kiel den neuen Hafenterminal für Fähren."
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait(url: str, proc: subprocess.Popen[bytes], seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"rag serve exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer in {seconds} s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    corpus = tmp_path_factory.mktemp("corpus")
+    for seed in SEEDS.glob("*.txt"):
+        shutil.copy(seed, corpus / seed.name)
+    (corpus / "evil.txt").write_text(EVIL, encoding="utf-8")
+    port = _free_port()
+    env = {**os.environ, "RAG_INDEX_DIR": str(tmp_path_factory.mktemp("idx") / "index")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rag.cli", "serve", "--port", str(port), "--seeds", str(corpus)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait(f"http://127.0.0.1:{port}/", proc)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def _ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
+    page.locator("#question textarea").fill(question)
+    page.locator("#send").click()
+
+
+def test_question_gets_a_cited_answer_and_article_scripts_stay_text(server: str):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    dialogs: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(server)
+        _ask(page, "Mit wem erwartete Trump ein Gespräch?")
+        page.wait_for_selector("#sources .rag-source.cited", timeout=60_000)
+        chat = page.locator("#chat").inner_text()
+        assert "Putin" in chat and "[1]" in chat
+        assert page.locator("#sources .rag-source.cited mark").count() >= 1
+        page.screenshot(path=str(ARTIFACTS / "answer.png"), full_page=True)
+
+        _ask(page, "Was eröffnete der Ministerpräsident in Kiel?")
+        page.wait_for_function("document.querySelector('#chat').innerText.includes('Kiel')", timeout=60_000)
+        page.wait_for_selector("#sources .rag-source.cited", timeout=60_000)
+        page.wait_for_timeout(500)
+        sources = page.locator("#sources").inner_text()
+        assert "<script>alert(1)</script>" in sources  # shown as characters
+        assert page.locator("#sources script, #sources img, #chat img[src='x']").count() == 0
+        page.screenshot(path=str(ARTIFACTS / "injection.png"), full_page=True)
+        browser.close()
+    assert dialogs == []
