@@ -38,6 +38,8 @@ def main() -> None:
     parser.add_argument("--overlap", default="0,1")
     parser.add_argument("--title", default="1,0")
     parser.add_argument("--weights", default="0.3,0.4,0.5,0.6,0.7")
+    parser.add_argument("--sentence-weights", default="0,0.5")
+    parser.add_argument("--baselines", default="1", help="0: skip the bm25 and dense lines")
     parser.add_argument("--embedder", default="use-multilingual")
     args = parser.parse_args()
     dataset = load_dataset(args.dataset)
@@ -58,13 +60,21 @@ def main() -> None:
             )
             pipe = Pipeline(settings)
             pipe.ingest_items(dataset.documents or [])
-            runs = [("bm25", None), ("dense", None)] + [("hybrid", float(w)) for w in args.weights.split(",")]
-            for retriever, weight in runs:
+            runs: list[tuple[str, float | None, float]] = []
+            if args.baselines == "1":
+                runs += [("bm25", None, 0.0), ("dense", None, 0.0)]
+            runs += [
+                ("hybrid", float(w), float(sw))
+                for w in args.weights.split(",")
+                for sw in args.sentence_weights.split(",")
+            ]
+            for retriever, weight, sentence in runs:
                 if weight is not None:
-                    pipe.settings = replace(settings, hybrid_weight=weight)
+                    pipe.settings = replace(settings, hybrid_weight=weight, sentence_weight=sentence)
                 m = score(pipe, dataset, retriever)
+                label = f"{weight} s{sentence}" if weight is not None else "-"
                 print(
-                    f"{chars} {overlap} {int(title)} {retriever} {weight if weight is not None else '-'} | "
+                    f"{chars} {overlap} {int(title)} {retriever} {label} | "
                     + " ".join(f"{m[k]:.3f}" for k in ["R@1", "R@5", "R@10", "MRR@10", "nDCG@10"]),
                     flush=True,
                 )

@@ -27,7 +27,9 @@ class Embedder(Protocol):
     """Turns texts into L2-normalised float32 rows; ``name`` and ``dim`` go into the index manifest."""
 
     name: str
-    dim: int
+
+    @property
+    def dim(self) -> int: ...
 
     def embed(self, texts: list[str]) -> np.ndarray: ...
 
@@ -103,13 +105,14 @@ class SentenceTransformerEmbedder:
                     "give a folder that holds the model, or a hub name on a machine with internet"
                 ) from None
             # sentence-transformers 6 renamed the method; older releases only have the long name
-            get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+            get_dim = getattr(self._model, "get_embedding_dimension", None)
+            get_dim = get_dim or self._model.get_sentence_embedding_dimension
             dim = get_dim()
             self._dim = int(dim) if dim else int(self._model.encode(["x"]).shape[1])
         return self._model
 
     @property
-    def dim(self) -> int:  # type: ignore[override]
+    def dim(self) -> int:
         self._load()
         assert self._dim is not None
         return self._dim

@@ -85,7 +85,7 @@ def build_eval_tab(settings: Settings) -> None:
         upload_v: str | None,
         retrievers_v: list[str],
         limit_v: float | None,
-        progress: gr.Progress = gr.Progress(),
+        progress: gr.Progress = gr.Progress(),  # noqa: B008 - Gradio injects its tracker through this default
     ) -> tuple[str, str | None, list[list[str]]]:
         try:
             return run_from_ui(settings, choice_v, upload_v, retrievers_v, limit_v, progress)

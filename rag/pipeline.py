@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.chunking import Chunk, chunk_text
+from rag.chunking import Chunk, chunk_text, split_sentences
 from rag.corpus import Article, FieldMap, Skipped, iter_files, load_path
 from rag.embedding import Embedder, make_embedder
 from rag.errors import IndexMissing, QuestionError
@@ -148,13 +148,24 @@ class Pipeline:
         chunks: list[Chunk] = []
         texts: list[str] = []
         owner: list[int] = []
+        chunk_tokens: list[list[str]] = []
+        sentence_tokens: list[list[str]] = []
+        sentence_owner: list[int] = []
         for number, article in enumerate(articles):
+            title_tokens = self.analyzer.tokens(article.title) if s.title_in_index else []
             for chunk in chunk_text(article.id, article.text, s.chunk_chars, s.chunk_overlap):
+                spans = split_sentences(chunk.text) or [(0, 0)]
+                per_sentence = [self.analyzer.tokens(chunk.text[a:b]) for a, b in spans]
+                sentence_tokens.extend(per_sentence)
+                sentence_owner.extend([len(chunks)] * len(per_sentence))
+                chunk_tokens.append(title_tokens + [t for tokens in per_sentence for t in tokens])
                 chunks.append(chunk)
                 texts.append(indexed_text(article, chunk, s.title_in_index))
                 owner.append(number)
         vocab = self.store.vocabulary()
-        counts = term_counts([self.analyzer.tokens(t) for t in texts], vocab)
+        counts = term_counts(chunk_tokens, vocab)
+        sentence_counts = term_counts(sentence_tokens, vocab)
+        counts.resize((counts.shape[0], sentence_counts.shape[1]))
         parts = []
         for start in range(0, len(texts), _EMBED_STEP):
             parts.append(self.embedder.embed(texts[start : start + _EMBED_STEP]))
@@ -162,7 +173,9 @@ class Pipeline:
             # articles whose last chunk is embedded count as done
             progress(owner[end - 1] + 1 if end == len(texts) else owner[end])
         vectors = np.vstack(parts) if parts else np.zeros((0, self.embedder.dim), dtype=np.float32)
-        self.store.add_segment(articles, chunks, vectors, counts, vocab)
+        self.store.add_segment(
+            articles, chunks, vectors, counts, vocab, sentence_counts, np.asarray(sentence_owner, dtype=np.int64)
+        )
         progress(len(articles))
         return len(chunks)
 
@@ -197,7 +210,7 @@ class Pipeline:
         self, query: str, k: int | None = None, retriever: str | None = None, filters: DateRange | None = None
     ) -> list[Hit]:
         s = self.settings
-        chosen = make_retriever(retriever or s.retriever, self.index, s.hybrid_weight, s.candidates)
+        chosen = make_retriever(retriever or s.retriever, self.index, s.hybrid_weight, s.candidates, s.sentence_weight)
         return chosen.retrieve(query, s.k if k is None else k, filters)
 
     def ask(

@@ -29,6 +29,7 @@ class Settings:
     retriever: str = "hybrid"
     k: int = 5
     hybrid_weight: float = 0.5  # share of the dense score in the fused score
+    sentence_weight: float = 0.5  # share of the best sentence's BM25 in the hybrid's lexical score
     candidates: int = 100  # per retriever, before fusion
     batch_articles: int = 2000  # articles committed per segment during ingest
     max_question_chars: int = 500
@@ -38,8 +39,10 @@ class Settings:
             raise RagError(f"retriever must be one of {', '.join(RETRIEVERS)}, got {self.retriever!r}")
         if self.k < 1:
             raise RagError(f"k must be >= 1, got {self.k}")
-        if not 0.0 <= self.hybrid_weight <= 1.0:
-            raise RagError(f"hybrid weight must be between 0 and 1, got {self.hybrid_weight}")
+        for name in ("hybrid_weight", "sentence_weight"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise RagError(f"{name.replace('_', ' ')} must be between 0 and 1, got {value}")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -53,7 +56,7 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "index_dir" in values:
             values["index_dir"] = Path(str(values["index_dir"]))
-        return replace(cls(), **values)
+        return replace(cls(), **values)  # type: ignore[arg-type]
 
 
 def _convert(name: str, raw: str, kind: type) -> object:
@@ -64,6 +67,6 @@ def _convert(name: str, raw: str, kind: type) -> object:
             return raw.lower() in {"1", "true", "yes"}
         if issubclass(kind, Path):
             return Path(raw)
-        return kind(raw)
+        return kind(raw)  # type: ignore[call-arg]
     except ValueError:
         raise RagError(f"RAG_{name.upper()}={raw!r} is not a valid {kind.__name__}") from None

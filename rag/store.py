@@ -6,6 +6,7 @@ Layout of an index folder::
     docstore.sqlite      articles, chunks, the BM25 vocabulary and the list of committed segments
     segments/ID.faiss    the segment's chunk vectors (FAISS IndexFlatIP)
     segments/ID.npz      the segment's chunk term counts (scipy sparse, loaded without pickle)
+    segments/ID.sent.npz the same per sentence, and ID.owner.npy: the chunk each sentence row belongs to
 
 A segment becomes part of the index only when the SQLite transaction that lists it commits, so a
 crash or Ctrl-C during ingest leaves the previous index as it was; stray files are removed later.
@@ -20,6 +21,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -29,7 +31,7 @@ from rag.corpus import Article, date_bounds
 from rag.errors import EmbedderMismatch, IndexMissing, RagError
 from rag.lexical import Vocabulary
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 ANALYZER = "snowball-german+bm25s-stopwords"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -68,6 +70,16 @@ class Manifest:
                 f"index {index_dir} was built with other settings ({'; '.join(diffs)}); "
                 f"use the index's settings, or build a new index with --index-dir"
             )
+
+
+@dataclass(frozen=True)
+class LoadedSegments:
+    """What querying needs from the segments: vectors, chunk and sentence term counts, sentence owners."""
+
+    faiss: Any
+    counts: sparse.csr_matrix
+    sentence_counts: sparse.csr_matrix
+    sentence_owner: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -137,6 +149,8 @@ class Store:
         vectors: np.ndarray,
         counts: sparse.csr_matrix,
         vocab: Vocabulary,
+        sentence_counts: sparse.csr_matrix,
+        sentence_owner: np.ndarray,
     ) -> None:
         """Write one segment's files, then commit its rows in a single transaction."""
         import faiss
@@ -149,6 +163,8 @@ class Store:
         flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
         faiss.write_index(flat, str(self.segment_dir / f"{seg_id}.faiss"))
         sparse.save_npz(self.segment_dir / f"{seg_id}.npz", counts.tocsr(), compressed=False)
+        sparse.save_npz(self.segment_dir / f"{seg_id}.sent.npz", sentence_counts.tocsr(), compressed=False)
+        np.save(self.segment_dir / f"{seg_id}.owner.npy", sentence_owner.astype(np.int64), allow_pickle=False)
         db = self._connect()
         try:
             with db:  # one transaction: commits all rows or none
@@ -190,29 +206,36 @@ class Store:
             n_chunks = db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
         return int(n_articles), int(n_chunks)
 
-    def load_vectors(self) -> tuple[object, sparse.csr_matrix]:
-        """All committed segments as one FAISS index and one term-count matrix, in chunk id order."""
+    def load_vectors(self) -> LoadedSegments:
+        """All committed segments as one FAISS index and stacked term-count matrices, in chunk id order."""
         import faiss
 
         manifest = self.read_manifest()
         with self._connect() as db:
             segments = db.execute("SELECT id, first_chunk, n_chunks FROM segments ORDER BY seq").fetchall()
-            n_terms = db.execute("SELECT COUNT(*) FROM terms").fetchone()[0]
+            n_terms = max(db.execute("SELECT COUNT(*) FROM terms").fetchone()[0], 1)
         index = faiss.IndexFlatIP(manifest.dim)
         blocks: list[sparse.csr_matrix] = []
+        sentence_blocks: list[sparse.csr_matrix] = []
+        owners: list[np.ndarray] = []
         for seg_id, first, n_chunks in segments:
             if first != index.ntotal:
                 raise RagError(f"{self.db_path}: segment {seg_id} starts at chunk {first}, expected {index.ntotal}")
             part = faiss.read_index(str(self.segment_dir / f"{seg_id}.faiss"))
-            rows = faiss.rev_swig_ptr(part.get_xb(), part.ntotal * part.d)
+            rows = faiss.rev_swig_ptr(part.get_xb(), part.ntotal * part.d)  # type: ignore[attr-defined]
             index.add(np.asarray(rows).reshape(part.ntotal, part.d))
-            block = sparse.load_npz(self.segment_dir / f"{seg_id}.npz").tocsr()
-            block.resize((block.shape[0], max(n_terms, 1)))
-            blocks.append(block)
-            if part.ntotal != n_chunks or block.shape[0] != n_chunks:
+            blocks.append(_widen(sparse.load_npz(self.segment_dir / f"{seg_id}.npz"), n_terms))
+            sentence_blocks.append(_widen(sparse.load_npz(self.segment_dir / f"{seg_id}.sent.npz"), n_terms))
+            owners.append(np.load(self.segment_dir / f"{seg_id}.owner.npy", allow_pickle=False) + first)
+            if part.ntotal != n_chunks or blocks[-1].shape[0] != n_chunks:
                 raise RagError(f"segment {seg_id} holds {part.ntotal} vectors for {n_chunks} chunks; rebuild the index")
-        counts = sparse.vstack(blocks, format="csr") if blocks else sparse.csr_matrix((0, max(n_terms, 1)))
-        return index, counts
+        empty = sparse.csr_matrix((0, n_terms), dtype=np.float32)
+        return LoadedSegments(
+            index,
+            sparse.vstack(blocks, format="csr") if blocks else empty,
+            sparse.vstack(sentence_blocks, format="csr") if sentence_blocks else empty,
+            np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64),
+        )
 
     def chunk_table(self) -> ChunkTable:
         with self._connect() as db:
@@ -220,7 +243,7 @@ class Store:
                 'SELECT c.article_id, c.idx, c.start, c."end", a.date_start, a.date_end '
                 "FROM chunks c JOIN articles a ON a.id = c.article_id ORDER BY c.id"
             ).fetchall()
-        columns = list(zip(*rows, strict=False)) if rows else [[], [], [], [], [], []]
+        columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * 6
         return ChunkTable(
             list(columns[0]),
             np.asarray(columns[1], dtype=np.int32),
@@ -240,6 +263,13 @@ class Store:
                 f"SELECT id, title, text, date, source, url, path FROM articles WHERE id IN ({marks})", wanted
             ).fetchall()
         return {row[0]: Article(*row) for row in rows}
+
+
+def _widen(block: sparse.spmatrix, n_terms: int) -> sparse.csr_matrix:
+    """A segment's counts with columns for the whole vocabulary (later segments add terms)."""
+    block = block.tocsr()
+    block.resize((block.shape[0], n_terms))
+    return block
 
 
 def _article_row(article: Article) -> tuple[object, ...]:

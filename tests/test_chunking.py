@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from rag.chunking import chunk_text, split_sentences
@@ -43,7 +45,7 @@ def test_overlap_repeats_the_last_sentence_and_zero_overlap_does_not():
     with_overlap = chunk_text("a", text, max_chars=60, overlap=1)
     assert with_overlap[1].start < with_overlap[0].end
     without = chunk_text("a", text, max_chars=60, overlap=0)
-    assert all(b.start >= a.end for a, b in zip(without, without[1:], strict=False))
+    assert all(b.start >= a.end for a, b in itertools.pairwise(without))
     covered = "".join(text[c.start : c.end] for c in without).replace(" ", "")
     assert covered == text.replace(" ", "")
 

@@ -46,7 +46,7 @@ def test_at_most_max_sentences_and_no_repeats(pipe: Pipeline):
 
 @pytest.mark.parametrize("question", ["", "   \n ", "x" * 501])
 def test_empty_or_overlong_questions_get_a_clear_error(pipe: Pipeline, question: str):
-    with pytest.raises(QuestionError, match="empty|characters"):
+    with pytest.raises(QuestionError, match=r"empty|characters"):
         pipe.ask(question)
 
 

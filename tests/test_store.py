@@ -130,7 +130,9 @@ def test_missing_index_says_how_to_build_one(tmp_path: Path):
 
 def test_index_holds_no_pickles(pipe: Pipeline):
     names = {p.suffix for p in pipe.store.dir.rglob("*") if p.is_file()}
-    assert names <= {".json", ".sqlite", ".faiss", ".npz", ".sqlite-wal", ".sqlite-shm"}
+    assert names <= {".json", ".sqlite", ".faiss", ".npz", ".npy", ".sqlite-wal", ".sqlite-shm"}
+    for npy in pipe.store.dir.rglob("*.npy"):
+        assert np.load(npy, allow_pickle=False).dtype == np.int64
     for npz in pipe.store.dir.rglob("*.npz"):
         with np.load(npz, allow_pickle=False) as data:  # raises if any member needs pickle
             assert list(data.keys())
