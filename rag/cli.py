@@ -97,8 +97,7 @@ def run_ask(args: argparse.Namespace) -> int:
     from rag.retrieval import DateRange
 
     pipe = Pipeline(_settings(args))
-    filters = DateRange(args.date_from, args.date_to) if (args.date_from or args.date_to) else None
-    answer = pipe.ask(args.question, filters=filters)
+    answer = pipe.ask(args.question, filters=DateRange.parse(args.date_from, args.date_to))
     if args.json:
         from rag.citations import answer_to_dict
 

@@ -45,6 +45,6 @@ class NewsRetriever(BaseRetriever):
     date_to: str | None = None
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        filters = DateRange(self.date_from, self.date_to) if (self.date_from or self.date_to) else None
+        filters = DateRange.parse(self.date_from, self.date_to)
         hits = self.pipeline.retrieve(query, self.k, self.retriever, filters)
         return [hit_to_document(h) for h in hits]

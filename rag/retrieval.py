@@ -27,6 +27,26 @@ class DateRange:
     start: str | None = None
     end: str | None = None
 
+    @classmethod
+    def parse(cls, date_from: str | None, date_to: str | None) -> DateRange | None:
+        """A range from user input in any accepted date format; a month means all its days.
+
+        >>> DateRange.parse("2025-01", "2025-12")
+        DateRange(start='2025-01-01', end='2025-12-31')
+        """
+        from rag.corpus import date_bounds, parse_date
+
+        def bound(value: str | None, last: bool) -> str | None:
+            if not (value or "").strip():
+                return None
+            try:
+                return date_bounds(parse_date(str(value)))[1 if last else 0]
+            except ValueError as err:
+                raise RagError(f"date filter: {err}") from None
+
+        start, end = bound(date_from, False), bound(date_to, True)
+        return cls(start, end) if (start or end) else None
+
     def __post_init__(self) -> None:
         if self.start and self.end and self.start > self.end:
             raise RagError(f"date range starts after it ends: {self.start} > {self.end}")

@@ -44,23 +44,6 @@ def ensure_index(pipe: Pipeline, seeds: Path | None) -> None:
     print(f"rag: {report.summary()}", file=sys.stderr)
 
 
-def _parse_range(date_from: str, date_to: str) -> DateRange | None:
-    from rag.corpus import parse_date
-
-    def bound(value: str, end: bool) -> str | None:
-        value = (value or "").strip()
-        if not value:
-            return None
-        try:
-            parsed = parse_date(value)
-        except ValueError as err:
-            raise RagError(f"date filter: {err}") from None
-        return (parsed + ("-31" if end else "-01")) if len(parsed) == 7 else parsed
-
-    start, end = bound(date_from, False), bound(date_to, True)
-    return DateRange(start, end) if (start or end) else None
-
-
 def respond(
     pipe: Pipeline,
     message: str,
@@ -77,7 +60,7 @@ def respond(
     chat = [*chat, {"role": "user", "content": message}]
     try:
         answer = pipe.ask(
-            message, history=asked, k=int(k), retriever=retriever, filters=_parse_range(date_from, date_to)
+            message, history=asked, k=int(k), retriever=retriever, filters=DateRange.parse(date_from, date_to)
         )
     except RagError as err:
         chat.append({"role": "assistant", "content": f"⚠️ {err}"})

@@ -58,3 +58,12 @@ def test_langchain_retriever_returns_documents_with_offsets(pipe: Pipeline):
         NewsRetriever(pipeline=pipe, k=5, date_from="2021-01-01").invoke("Hafen Schulen")[0].metadata["date"]
         == "2021-03"
     )
+
+
+def test_user_date_ranges_cover_whole_months_and_bad_dates_are_named(pipe: Pipeline):
+    assert DateRange.parse("2020-04", "2020-04") == DateRange("2020-04-01", "2020-04-31")
+    assert DateRange.parse(" ", None) is None
+    with pytest.raises(RagError, match="date filter: unrecognised date 'gestern'"):
+        DateRange.parse("gestern", None)
+    hits = pipe.retrieve("Hafen", 5, "bm25", DateRange.parse(None, "2020-04"))
+    assert {h.article.source for h in hits} == {"hamburg.txt"}
