@@ -122,3 +122,23 @@ def test_malformed_jsonl_names_the_line(tmp_path: Path):
     path.write_text('{"question": "a", "gold_article_ids": ["x"]}\n{"question": "b"}\n', encoding="utf-8")
     with pytest.raises(DatasetError, match="line 2 needs"):
         load_dataset(path)
+
+
+def test_evaluation_tab_runner_returns_table_plot_and_failures(tmp_path: Path):
+    from rag.evaluation_ui import dataset_choices, run_from_ui
+    from rag.settings import Settings
+
+    choices = dataset_choices(ROOT / "evals" / "datasets")
+    assert [Path(c).name for c in choices] == ["xquad.de.json"]
+    seen: list[tuple[int, int]] = []
+    table, plot, failures = run_from_ui(
+        Settings(index_dir=tmp_path / "unused", embedder="hash-64"),
+        str(XQUAD),
+        None,
+        ["bm25"],
+        5,
+        lambda fraction, desc: seen.append(fraction),
+    )
+    assert "| bm25 |" in table and Path(plot or "").is_file()
+    assert seen[-1] == (5, 5)
+    assert all(row[0] == "bm25" and len(row) == 5 for row in failures)
