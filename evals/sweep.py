@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from rag import metrics
-from rag.evaluation import CUTOFFS, load_dataset
+from rag.evaluation import load_dataset
 from rag.pipeline import Pipeline
 from rag.settings import Settings
 
@@ -24,10 +24,8 @@ def score(pipe: Pipeline, dataset, retriever: str) -> dict[str, float]:
     sums: dict[str, float] = {}
     for q in dataset.questions:
         ranking = metrics.document_ranking(h.article.id for h in pipe.retrieve(q.question, 10, retriever))
-        for cut in CUTOFFS:
-            sums[f"R@{cut}"] = sums.get(f"R@{cut}", 0.0) + metrics.recall_at(ranking, q.gold, cut)
-        sums["MRR@10"] = sums.get("MRR@10", 0.0) + metrics.reciprocal_rank(ranking, q.gold, 10)
-        sums["nDCG@10"] = sums.get("nDCG@10", 0.0) + metrics.ndcg_at(ranking, q.gold, 10)
+        for name, value in metrics.retrieval_metrics(ranking, q.gold).items():
+            sums[name] = sums.get(name, 0.0) + value
     return {k: v / len(dataset.questions) for k, v in sums.items()}
 
 
@@ -75,7 +73,7 @@ def main() -> None:
                 label = f"{weight} s{sentence}" if weight is not None else "-"
                 print(
                     f"{chars} {overlap} {int(title)} {retriever} {label} | "
-                    + " ".join(f"{m[k]:.3f}" for k in ["R@1", "R@5", "R@10", "MRR@10", "nDCG@10"]),
+                    + " ".join(f"{m[k]:.3f}" for k in ["recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10"]),
                     flush=True,
                 )
 

@@ -115,10 +115,8 @@ def evaluate_retriever(
         retrieve_ms.append((retrieved - started) * 1000)
         answer_ms.append((time.perf_counter() - started) * 1000)
         ranking = metrics.document_ranking(h.article.id for h in hits)
-        for cut in CUTOFFS:
-            sums[f"recall@{cut}"] = sums.get(f"recall@{cut}", 0.0) + metrics.recall_at(ranking, q.gold, cut)
-        sums["mrr@10"] = sums.get("mrr@10", 0.0) + metrics.reciprocal_rank(ranking, q.gold, 10)
-        sums["ndcg@10"] = sums.get("ndcg@10", 0.0) + metrics.ndcg_at(ranking, q.gold, 10)
+        for name, value in metrics.retrieval_metrics(ranking, q.gold).items():
+            sums[name] = sums.get(name, 0.0) + value
         found = 0.0 if answer.declined else metrics.has_gold(answer.text, q.answers)
         has_gold += found
         refusals += answer.declined

@@ -49,6 +49,14 @@ def ndcg_at(ranking: list[str], gold: set[str], k: int) -> float:
     return dcg / ideal if ideal else 0.0
 
 
+def retrieval_metrics(ranking: list[str], gold: set[str]) -> dict[str, float]:
+    """All of ``rag eval``'s retrieval metrics for one question, under their report names."""
+    scores = {f"recall@{k}": recall_at(ranking, gold, k) for k in (1, 5, 10)}
+    scores["mrr@10"] = reciprocal_rank(ranking, gold, 10)
+    scores["ndcg@10"] = ndcg_at(ranking, gold, 10)
+    return scores
+
+
 def normalise_answer(text: str) -> str:
     """Lower-case, unify Unicode, drop punctuation and collapse white space (SQuAD-style, no articles)."""
     text = unicodedata.normalize("NFKC", text).lower()

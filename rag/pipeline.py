@@ -20,7 +20,7 @@ from rag.corpus import Article, FieldMap, Skipped, iter_files, load_path
 from rag.embedding import Embedder, make_embedder
 from rag.errors import IndexMissing, QuestionError
 from rag.generation import Answer, ExtractiveGenerator, Generator
-from rag.lexical import GermanAnalyzer, term_counts
+from rag.lexical import GermanAnalyzer, Vocabulary, term_counts
 from rag.retrieval import DateRange, Hit, SearchIndex, make_retriever
 from rag.settings import Settings
 from rag.store import Manifest, Store
@@ -124,6 +124,7 @@ class Pipeline:
             else:
                 known.add(item.id)
                 fresh.append(item)
+        vocab = self.store.vocabulary()  # grows in memory batch by batch; each commit stores its new terms
         size = self.settings.batch_articles
         for first in range(0, len(fresh), size):
             batch = fresh[first : first + size]
@@ -132,7 +133,7 @@ class Pipeline:
                 if progress:
                     progress(first + done, len(fresh))
 
-            report.chunks += self._add_batch(batch, batch_progress)
+            report.chunks += self._add_batch(batch, vocab, batch_progress)
             report.added += len(batch)
         if report.added:
             self._index = None  # the next query loads the grown index
@@ -143,7 +144,7 @@ class Pipeline:
         for path in iter_files(paths):
             yield from load_path(path, fields)
 
-    def _add_batch(self, articles: list[Article], progress: Callable[[int], None]) -> int:
+    def _add_batch(self, articles: list[Article], vocab: Vocabulary, progress: Callable[[int], None]) -> int:
         s = self.settings
         chunks: list[Chunk] = []
         texts: list[str] = []
@@ -162,7 +163,6 @@ class Pipeline:
                 chunks.append(chunk)
                 texts.append(indexed_text(article, chunk, s.title_in_index))
                 owner.append(number)
-        vocab = self.store.vocabulary()
         counts = term_counts(chunk_tokens, vocab)
         sentence_counts = term_counts(sentence_tokens, vocab)
         counts.resize((counts.shape[0], sentence_counts.shape[1]))

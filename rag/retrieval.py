@@ -85,19 +85,17 @@ class SearchIndex:
         self.table: ChunkTable = store.chunk_table()
         self.size = len(self.table.article_ids)
         self._vectors = _faiss_rows(self.faiss)
+        # ISO dates compare correctly as strings; "" marks an undated article
+        self._date_start = np.array([d or "" for d in self.table.date_start], dtype=str)
+        self._date_end = np.array([d or "" for d in self.table.date_end], dtype=str)
 
     def allowed(self, filters: DateRange | None) -> np.ndarray | None:
         """Boolean mask of chunks that pass the filters, or None for all."""
         if filters is None or (filters.start is None and filters.end is None):
             return None
         lo, hi = filters.start or "0000", filters.end or "9999"
-        return np.array(
-            [
-                s is not None and e is not None and e >= lo and s <= hi
-                for s, e in zip(self.table.date_start, self.table.date_end, strict=True)
-            ],
-            dtype=bool,
-        )
+        dated = self._date_start != ""
+        return dated & (self._date_end >= lo) & (self._date_start <= hi)
 
     def embed_query(self, query: str) -> np.ndarray:
         return self.embedder.embed([query])[0].astype(np.float32)
@@ -169,6 +167,14 @@ def _top(scores: np.ndarray, n: int) -> np.ndarray:
     return part[np.lexsort((part, -scores[part]))]
 
 
+def _top_matching(scores: np.ndarray, n: int, mask: np.ndarray | None) -> np.ndarray:
+    """Rows of the ``n`` best positive scores among those ``mask`` allows (chunks sharing no query term drop out)."""
+    if mask is not None:
+        scores = np.where(mask, scores, 0.0)
+    rows = _top(scores, n)
+    return rows[scores[rows] > 0]
+
+
 def _check(k: int) -> None:
     if k < 1:
         raise RagError(f"k must be >= 1, got {k}")
@@ -196,11 +202,7 @@ class BM25Retriever:
     def retrieve(self, query: str, k: int, filters: DateRange | None = None) -> list[Hit]:
         _check(k)
         scores = self.index.bm25_scores(self.index.term_ids(query))
-        mask = self.index.allowed(filters)
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
-        rows = _top(scores, k)
-        rows = rows[scores[rows] > 0]
+        rows = _top_matching(scores, k, self.index.allowed(filters))
         return self.index.hits(rows, scores[rows])
 
 
@@ -241,10 +243,7 @@ class HybridRetriever:
         qvec = idx.embed_query(query)
         dense_rows, _ = idx.dense_top(qvec, n, mask)
         lexical = idx.lexical_scores(query, self.sentence_weight)
-        if mask is not None:
-            lexical = np.where(mask, lexical, 0.0)
-        lex_rows = _top(lexical, n)
-        lex_rows = lex_rows[lexical[lex_rows] > 0]
+        lex_rows = _top_matching(lexical, n, mask)
         rows = np.union1d(dense_rows, lex_rows)
         if rows.size == 0:
             return []
