@@ -109,7 +109,6 @@ ABBREVIATIONS = frozenset(
 _MONTHS = "januar|jänner|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember"
 _CANDIDATE = re.compile(r"[.!?…]+[\"“”»«'’)\]]*(?=\s)|\n\s*\n|\n")
 _NEXT_WORD = re.compile(r"\s*([^\s]+)")
-_PREV_TOKEN = re.compile(r"(\S+)$")
 _MONTH_START = re.compile(rf"^[(\"„»]*({_MONTHS})\b", re.IGNORECASE)
 
 
@@ -130,16 +129,18 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
     punct_at = match.start()
     if text[punct_at] != ".":
         return True
-    previous = _PREV_TOKEN.search(text, 0, punct_at)
+    begin = punct_at
+    while begin > 0 and not text[begin - 1].isspace():
+        begin -= 1  # the token before the dot; a regex anchored at the dot rescanned the whole prefix
     following = _NEXT_WORD.match(text, match.end())
     if following is None:
         return True
     next_word = following.group(1)
     if next_word[0].islower():
         return False  # "Dr. med." or "usw. und": a lower-case continuation is never a new sentence
-    if previous is None:
+    if begin == punct_at:
         return True
-    token = previous.group(1).lstrip('("„»').lower()
+    token = text[begin:punct_at].lstrip('("„»').lower()
     if token in ABBREVIATIONS or token.rstrip(".") in ABBREVIATIONS:
         return False
     if token.isdigit() and len(token) <= 2:
