@@ -41,13 +41,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from rag import metrics  # noqa: E402
-from rag.chunking import chunk_text  # noqa: E402
-from rag.corpus import Article, load_path  # noqa: E402
-from rag.embedding import Embedder, make_embedder  # noqa: E402
-from rag.generation import ExtractiveGenerator  # noqa: E402
-from rag.pipeline import _EMBED_STEP, Pipeline, indexed_text  # noqa: E402
-from rag.settings import Settings  # noqa: E402
+from rag import metrics
+from rag.chunking import chunk_text
+from rag.corpus import Article, load_path
+from rag.embedding import Embedder, make_embedder
+from rag.generation import ExtractiveGenerator
+from rag.pipeline import _EMBED_STEP, Pipeline, indexed_text
+from rag.settings import Settings
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "news-de" / "fang-covid-real.jsonl.gz"
 HELD_BACK = 100
@@ -334,7 +334,8 @@ def machine() -> str:
         mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     except (OSError, ValueError):
         mem_gib = float("nan")
-    return f"{cpu}, {os.cpu_count()} cores, {mem_gib:.0f} GiB RAM, {platform.system()}, Python {platform.python_version()}"
+    system = f"{platform.system()}, Python {platform.python_version()}"
+    return f"{cpu}, {os.cpu_count()} cores, {mem_gib:.0f} GiB RAM, {system}"
 
 
 def size_entry(n: int, r: dict[str, dict[str, Any]], baseline: bool) -> dict[str, Any]:
@@ -432,9 +433,10 @@ def plot(report: dict[str, Any], out: Path) -> None:
     xs = [s["articles"] for s in sizes]
     has_baseline = all("baseline" in s for s in sizes)
     charts = {
-        "bench_latency.png": ("query latency (ms)", [("retrieve_ms_p50", "retrieve p50"),
-                                                      ("retrieve_ms_p95", "retrieve p95"),
-                                                      ("answer_ms_p50", "answer p50")]),
+        "bench_latency.png": (
+            "query latency (ms)",
+            [("retrieve_ms_p50", "retrieve p50"), ("retrieve_ms_p95", "retrieve p95"), ("answer_ms_p50", "answer p50")],
+        ),
         "bench_ingest.png": ("ingest time (s)", [("ingest_s", "ingest"), ("encode_s", "encode alone")]),
     }
     for filename, (ylabel, series) in charts.items():
@@ -442,8 +444,9 @@ def plot(report: dict[str, Any], out: Path) -> None:
         for key, label in series:
             ax.plot(xs, [s[key] for s in sizes], marker="o", label=f"ours: {label}")
             if has_baseline and key != "encode_s":
-                ax.plot(xs, [s["baseline"][key] for s in sizes], marker="s", linestyle="--",
-                        label=f"LangChain: {label}")
+                ax.plot(
+                    xs, [s["baseline"][key] for s in sizes], marker="s", linestyle="--", label=f"LangChain: {label}"
+                )
         ax.set(xscale="log", yscale="log", xlabel="articles in the index", ylabel=ylabel)
         ax.set_title(f"{ylabel} against corpus size", fontsize=10)
         ax.grid(alpha=0.3, which="both")

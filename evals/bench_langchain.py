@@ -58,9 +58,7 @@ def to_documents(articles: list[Article]) -> list[Document]:
 def split(documents: list[Document]) -> list[Document]:
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    splitter = RecursiveCharacterTextSplitter(
-        chunk_size=CHUNK_CHARS, chunk_overlap=CHUNK_OVERLAP, add_start_index=True
-    )
+    splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_CHARS, chunk_overlap=CHUNK_OVERLAP, add_start_index=True)
     return splitter.split_documents(documents)
 
 
