@@ -1,0 +1,109 @@
+"""The benchmark script end to end on a small synthetic corpus with the fake embedder (no model, no network)."""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import json
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+from rag.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+WORDS = (
+    "Hafen Schule Bahn Senat Klinik Impfung Regierung Stadt Markt Polizei Gericht Wetter Ernte Theater "
+    "Museum Brücke Flughafen Kanzlerin Minister Verband Gewerkschaft Landtag Fahrrad Strom Wasser"
+).split()
+ISSUE_KEYS = {
+    "articles",
+    "chunks",
+    "ingest_s",
+    "encode_s",
+    "ingest_over_encode",
+    "incremental_100_s",
+    "alone_100_s",
+    "load_s",
+    "index_mb",
+    "rss_mb",
+    "retrieve_ms_p50",
+    "retrieve_ms_p95",
+    "answer_ms_p50",
+    "known_item_recall@10",
+    "known_item_mrr@10",
+    "baseline",
+}
+BASELINE_KEYS = ISSUE_KEYS - {"articles", "baseline"}
+
+
+def _load_bench():
+    sys.path.insert(0, str(ROOT / "evals"))
+    spec = importlib.util.spec_from_file_location("bench", ROOT / "evals" / "bench.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _corpus(path: Path, n: int) -> None:
+    """``n`` articles; each headline carries a word found in no other article ("Nummer3f")."""
+    rng = random.Random(7)
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        for i in range(n):
+            sentences = [" ".join(rng.choices(WORDS, k=9)) + "." for _ in range(rng.randint(3, 12))]
+            record = {
+                "header": f"Bericht Nummer{i:x} über {rng.choice(WORDS)}",
+                "article": " ".join(sentences),
+                "date": f"2020-0{1 + i % 9}-1{i % 10}T10:00:00+02:00",
+                "source": "test",
+            }
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def test_bench_writes_the_issue_schema_for_both_pipelines(tmp_path: Path):
+    bench = _load_bench()
+    data = tmp_path / "news.jsonl.gz"
+    _corpus(data, 140)
+    out, work = tmp_path / "out", tmp_path / "work"
+    argv = ["--articles", "30", "--queries", "8", "--embedder", "hash-64", "--data", str(data)]
+    assert bench.main([*argv, "--out", str(out), "--work", str(work)]) == 0
+
+    report = json.loads((out / "bench.json").read_text())
+    assert report["embedder"] == "hash-64" and "cores" in report["machine"]
+    (size,) = report["sizes"]
+    assert ISSUE_KEYS <= size.keys() and BASELINE_KEYS <= size["baseline"].keys()
+    assert size["articles"] == 30
+    # the chunk count is what the index holds; the ratio is the two timings it is made of
+    assert Store(work / "ours-30").counts() == (30, size["chunks"])
+    assert size["ingest_over_encode"] == pytest.approx(size["ingest_s"] / size["encode_s"])
+    assert size["ours_over_baseline"]["retrieve_ms_p50"] == pytest.approx(
+        size["retrieve_ms_p50"] / size["baseline"]["retrieve_ms_p50"]
+    )
+    # each headline holds a word of its own, so both pipelines must find its article first
+    for values in (size, size["baseline"]):
+        assert values["known_item_recall@10"] == 1.0 and values["known_item_mrr@10"] == 1.0
+        assert values["retrieve_ms_p50"] <= values["retrieve_ms_p95"]
+        assert values["incremental_100_s"] > 0 and values["alone_100_s"] > 0
+    # the 100 held-back articles were added to the index of 30
+    assert Store(work / "ours-30").counts()[0] == 130
+    md = (out / "bench.md").read_text()
+    assert "| 30 | ours |" in md and "| 30 | LangChain |" in md and "ours / LangChain" in md
+    assert (out / "bench_latency.png").stat().st_size > 0 and (out / "bench_ingest.png").stat().st_size > 0
+
+
+def test_bench_skips_cleanly_without_the_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    bench = _load_bench()
+    missing = tmp_path / "nowhere.jsonl.gz"
+    assert bench.main(["--data", str(missing), "--out", str(tmp_path / "out")]) == 0
+    assert f"bench skipped: {missing} is not there" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_bench_refuses_a_size_larger_than_the_corpus(tmp_path: Path):
+    bench = _load_bench()
+    data = tmp_path / "news.jsonl.gz"
+    _corpus(data, 120)
+    with pytest.raises(SystemExit, match="between 1 and 20"):
+        bench.main(["--articles", "500", "--data", str(data), "--work", str(tmp_path / "w"), "--embedder", "hash-64"])
