@@ -495,7 +495,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bench: preparing {args.data} in {work}", file=sys.stderr)
     counts = prepare(args.data, work, args.articles, args.queries)
     names = [p for p in PHASES if p != "encode" and not (args.no_baseline and p.startswith("lc-"))]
-    results = {n: {name: run_phase(name, work, n, args.embedder, args.resume) for name in names} for n in counts}
+    results: dict[int, dict[str, dict[str, Any]]] = {n: {} for n in counts}
+    for name in sorted(names, key=lambda p: not p.startswith("lc-")):  # the baseline first, size by size
+        for n in counts:
+            results[n][name] = run_phase(name, work, n, args.embedder, args.resume)
     for n in counts:  # the separate encoding passes last: at full size one is as long as an ingest
         if args.floor_max is None or n <= args.floor_max:
             results[n]["encode"] = run_phase("encode", work, n, args.embedder, args.resume)
