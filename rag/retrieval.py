@@ -18,6 +18,7 @@ from rag.embedding import Embedder
 from rag.errors import RagError
 from rag.lexical import BM25, GermanAnalyzer
 from rag.store import ChunkTable, Store
+from rag.vectors import top_indices
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class SearchIndex:
         self.embedder = embedder
         self.analyzer = analyzer or GermanAnalyzer()
         loaded = store.load_vectors()
-        self.faiss = loaded.faiss
+        self.vectors = loaded.vectors
         self.bm25 = BM25(loaded.counts)
         self.sentence_bm25 = BM25(loaded.sentence_counts)
         owner = loaded.sentence_owner
@@ -84,7 +85,6 @@ class SearchIndex:
         self.vocab_ids = store.vocabulary().ids
         self.table: ChunkTable = store.chunk_table()
         self.size = len(self.table.article_ids)
-        self._vectors = _faiss_rows(self.faiss)
         # ISO dates compare correctly as strings; "" marks an undated article
         self._date_start = np.array([d or "" for d in self.table.date_start], dtype=str)
         self._date_end = np.array([d or "" for d in self.table.date_end], dtype=str)
@@ -102,18 +102,11 @@ class SearchIndex:
 
     def dense_scores(self, qvec: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """Cosine similarity of a query vector to the given chunk rows."""
-        return self._vectors[rows] @ qvec
+        return self.vectors.similarity(qvec, rows)
 
     def dense_top(self, qvec: np.ndarray, n: int, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """Top ``n`` chunk rows by cosine, honouring ``mask``."""
-        if mask is not None:
-            rows = np.flatnonzero(mask)
-            scores = self.dense_scores(qvec, rows)
-            order = _top(scores, n)
-            return rows[order], scores[order]
-        scores, ids = self.faiss.search(qvec[None, :], min(n, self.size))  # type: ignore[attr-defined]
-        keep = ids[0] >= 0
-        return ids[0][keep], scores[0][keep]
+        return self.vectors.search(qvec, n, mask)
 
     def term_ids(self, query: str) -> list[int]:
         return [self.vocab_ids[t] for t in self.analyzer.tokens(query) if t in self.vocab_ids]
@@ -148,30 +141,11 @@ class SearchIndex:
         return out
 
 
-def _faiss_rows(index: object) -> np.ndarray:
-    import faiss
-
-    n, d = index.ntotal, index.d  # type: ignore[attr-defined]
-    if n == 0:
-        return np.zeros((0, d), dtype=np.float32)
-    # a view of FAISS's own storage: no second copy of the vectors in memory
-    return np.asarray(faiss.rev_swig_ptr(index.get_xb(), n * d)).reshape(n, d)  # type: ignore[attr-defined]
-
-
-def _top(scores: np.ndarray, n: int) -> np.ndarray:
-    """Indices of the ``n`` largest scores, best first; ties broken by lower index."""
-    n = min(n, scores.shape[0])
-    if n <= 0:
-        return np.zeros(0, dtype=np.int64)
-    part = np.argpartition(-scores, n - 1)[:n] if n < scores.shape[0] else np.arange(scores.shape[0])
-    return part[np.lexsort((part, -scores[part]))]
-
-
 def _top_matching(scores: np.ndarray, n: int, mask: np.ndarray | None) -> np.ndarray:
     """Rows of the ``n`` best positive scores among those ``mask`` allows (chunks sharing no query term drop out)."""
     if mask is not None:
         scores = np.where(mask, scores, 0.0)
-    rows = _top(scores, n)
+    rows = top_indices(scores, n)
     return rows[scores[rows] > 0]
 
 
@@ -248,7 +222,7 @@ class HybridRetriever:
         if rows.size == 0:
             return []
         fused = self.weight * _minmax(idx.dense_scores(qvec, rows)) + (1 - self.weight) * _minmax(lexical[rows])
-        order = _top(fused, k)
+        order = top_indices(fused, k)
         return idx.hits(rows[order], fused[order])
 
 

@@ -30,6 +30,7 @@ from rag.chunking import Chunk
 from rag.corpus import Article, date_bounds
 from rag.errors import EmbedderMismatch, IndexMissing, RagError
 from rag.lexical import Vocabulary
+from rag.vectors import FlatIndex, VectorIndex
 
 FORMAT_VERSION = 2
 ANALYZER = "snowball-german+bm25s-stopwords"
@@ -76,7 +77,7 @@ class Manifest:
 class LoadedSegments:
     """What querying needs from the segments: vectors, chunk and sentence term counts, sentence owners."""
 
-    faiss: Any
+    vectors: VectorIndex
     counts: sparse.csr_matrix
     sentence_counts: sparse.csr_matrix
     sentence_owner: np.ndarray
@@ -214,16 +215,21 @@ class Store:
         with self._connect() as db:
             segments = db.execute("SELECT id, first_chunk, n_chunks FROM segments ORDER BY seq").fetchall()
             n_terms = max(db.execute("SELECT COUNT(*) FROM terms").fetchone()[0], 1)
-        index = faiss.IndexFlatIP(manifest.dim)
+        vector_blocks: list[np.ndarray] = []
+        parts: list[Any] = []
+        n_vectors = 0
         blocks: list[sparse.csr_matrix] = []
         sentence_blocks: list[sparse.csr_matrix] = []
         owners: list[np.ndarray] = []
         for seg_id, first, n_chunks in segments:
-            if first != index.ntotal:
-                raise RagError(f"{self.db_path}: segment {seg_id} starts at chunk {first}, expected {index.ntotal}")
+            if first != n_vectors:
+                raise RagError(f"{self.db_path}: segment {seg_id} starts at chunk {first}, expected {n_vectors}")
             part = faiss.read_index(str(self.segment_dir / f"{seg_id}.faiss"))
             rows = faiss.rev_swig_ptr(part.get_xb(), part.ntotal * part.d)  # type: ignore[attr-defined]
-            index.add(np.asarray(rows).reshape(part.ntotal, part.d))
+            # subtle: the block is a view into ``part``'s memory, so ``part`` must outlive it (kept in ``parts``)
+            parts.append(part)
+            vector_blocks.append(np.asarray(rows).reshape(part.ntotal, part.d))
+            n_vectors += part.ntotal
             blocks.append(_widen(sparse.load_npz(self.segment_dir / f"{seg_id}.npz"), n_terms))
             sentence_blocks.append(_widen(sparse.load_npz(self.segment_dir / f"{seg_id}.sent.npz"), n_terms))
             owners.append(np.load(self.segment_dir / f"{seg_id}.owner.npy", allow_pickle=False) + first)
@@ -231,7 +237,7 @@ class Store:
                 raise RagError(f"segment {seg_id} holds {part.ntotal} vectors for {n_chunks} chunks; rebuild the index")
         empty = sparse.csr_matrix((0, n_terms), dtype=np.float32)
         return LoadedSegments(
-            index,
+            FlatIndex.from_blocks(manifest.dim, vector_blocks),
             sparse.vstack(blocks, format="csr") if blocks else empty,
             sparse.vstack(sentence_blocks, format="csr") if sentence_blocks else empty,
             np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64),

@@ -1,0 +1,91 @@
+"""Nearest-neighbour search behind one small interface, so that the vector engine is a backend.
+
+Retrieval needs exactly two things from it: the ``n`` chunk rows nearest to a query vector
+(optionally only among allowed rows, for the date filter), and the similarity of a query vector to
+given rows (hybrid fusion scores the lexical candidates that the dense side did not return).
+The default is exact search in FAISS; ``docs/scaling.md`` says when another engine pays off and
+how a distributed one plugs in here.
+
+Example:
+    >>> import numpy as np
+    >>> index = FlatIndex.from_blocks(2, [np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)])
+    >>> rows, scores = index.search(np.array([0.0, 1.0], dtype=np.float32), 1)
+    >>> rows.tolist(), scores.tolist()
+    ([1], [1.0])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+
+@runtime_checkable
+class VectorIndex(Protocol):
+    """Search over L2-normalised chunk vectors; row ``i`` is chunk ``i`` of the docstore."""
+
+    @property
+    def size(self) -> int: ...
+
+    def search(self, query: np.ndarray, n: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The ``n`` best rows by inner product and their scores, best first; ``allowed`` is a boolean mask."""
+        ...
+
+    def similarity(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Inner product of ``query`` with each of ``rows``."""
+        ...
+
+
+class FlatIndex:
+    """Exact search: FAISS ``IndexFlatIP``, one scan of all vectors per query (no recall lost)."""
+
+    def __init__(self, index: Any) -> None:
+        self.faiss = index
+        n, d = index.ntotal, index.d
+        # a view of FAISS's own storage: no second copy of the vectors in memory
+        self._rows = _faiss_rows(index) if n else np.zeros((0, d), dtype=np.float32)
+
+    @classmethod
+    def from_blocks(cls, dim: int, blocks: Iterable[np.ndarray]) -> FlatIndex:
+        import faiss
+
+        index = faiss.IndexFlatIP(dim)
+        for block in blocks:
+            index.add(np.ascontiguousarray(block, dtype=np.float32))
+        return cls(index)
+
+    @property
+    def size(self) -> int:
+        return int(self.faiss.ntotal)
+
+    def search(self, query: np.ndarray, n: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        if allowed is not None:
+            rows = np.flatnonzero(allowed)
+            scores = self.similarity(query, rows)
+            order = top_indices(scores, n)
+            return rows[order], scores[order]
+        if self.size == 0 or n <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        scores, ids = self.faiss.search(query[None, :].astype(np.float32), min(n, self.size))
+        keep = ids[0] >= 0
+        return ids[0][keep], scores[0][keep]
+
+    def similarity(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        return self._rows[rows] @ query
+
+
+def _faiss_rows(index: Any) -> np.ndarray:
+    import faiss
+
+    return np.asarray(faiss.rev_swig_ptr(index.get_xb(), index.ntotal * index.d)).reshape(index.ntotal, index.d)
+
+
+def top_indices(scores: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the ``n`` largest scores, best first; ties broken by lower index."""
+    n = min(n, scores.shape[0])
+    if n <= 0:
+        return np.zeros(0, dtype=np.int64)
+    part = np.argpartition(-scores, n - 1)[:n] if n < scores.shape[0] else np.arange(scores.shape[0])
+    return part[np.lexsort((part, -scores[part]))]
