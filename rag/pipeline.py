@@ -157,8 +157,10 @@ class Pipeline:
             for chunk in chunk_text(article.id, article.text, s.chunk_chars, s.chunk_overlap):
                 spans = split_sentences(chunk.text) or [(0, 0)]
                 per_sentence = [self.analyzer.tokens(chunk.text[a:b]) for a, b in spans]
-                sentence_tokens.extend(per_sentence)
-                sentence_owner.extend([len(chunks)] * len(per_sentence))
+                # the headline is indexed with every chunk, so it is one of the chunk's sentences too
+                rows = [title_tokens, *per_sentence] if s.title_in_index else per_sentence
+                sentence_tokens.extend(rows)
+                sentence_owner.extend([len(chunks)] * len(rows))
                 chunk_tokens.append(title_tokens + [t for tokens in per_sentence for t in tokens])
                 chunks.append(chunk)
                 texts.append(indexed_text(article, chunk, s.title_in_index))

@@ -32,7 +32,7 @@ from rag.errors import EmbedderMismatch, IndexMissing, RagError
 from rag.lexical import Vocabulary
 from rag.vectors import FlatIndex, VectorIndex
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: the headline is a sentence row of each chunk
 ANALYZER = "snowball-german+bm25s-stopwords"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (

@@ -67,3 +67,21 @@ def test_user_date_ranges_cover_whole_months_and_bad_dates_are_named(pipe: Pipel
         DateRange.parse("gestern", None)
     hits = pipe.retrieve("Hafen", 5, "bm25", DateRange.parse(None, "2020-04"))
     assert {h.article.source for h in hits} == {"hamburg.txt"}
+
+
+
+def test_the_headline_counts_as_a_sentence_of_every_chunk(settings, tmp_path):
+    from rag.corpus import Article
+    from rag.embedding import HashEmbedder
+
+    body = " ".join(f"Der Stadtrat tagte am {d}. Mai bis in den Abend und vertagte den Haushalt." for d in range(1, 9))
+    article = Article("a1", "Hafenfest abgesagt", body, "2020-05")
+    other = Article("a2", "Wetter", "Der Hafen meldet Sturm. Das Fest am Wochenende fällt aus.", "2020-05")
+    pipe = Pipeline(settings, embedder=HashEmbedder(64))
+    pipe.ingest_items([article, other])
+    idx = pipe.index
+    rows = [r for r, a in enumerate(idx.table.article_ids) if a == "a1"]
+    scores = idx.best_sentence_scores(idx.term_ids("Hafenfest abgesagt"))
+    # the words occur only in the headline, which is indexed with every chunk: each chunk has that evidence
+    assert len(rows) >= 3 and all(scores[r] > 0 for r in rows)
+    assert pipe.retrieve("Hafenfest abgesagt", 1, "bm25")[0].article.id == "a1"
