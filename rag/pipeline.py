@@ -186,7 +186,7 @@ class Pipeline:
     def index(self) -> SearchIndex:
         if self._index is None:
             self.check_index()
-            index = SearchIndex(self.store, self.embedder, self.analyzer)
+            index = SearchIndex(self.store, self.embedder, self.analyzer, self.settings.exact_search_max)
             if index.size == 0:
                 raise IndexMissing(f"the index in {self.store.dir} is empty; add articles with: rag ingest PATH")
             self._index = index

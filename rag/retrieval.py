@@ -17,7 +17,7 @@ from rag.corpus import Article
 from rag.embedding import Embedder
 from rag.errors import RagError
 from rag.lexical import BM25, GermanAnalyzer
-from rag.store import ChunkTable, Store
+from rag.store import EXACT_SEARCH_MAX, ChunkTable, Store
 from rag.vectors import top_indices
 
 
@@ -71,11 +71,17 @@ class Retriever(Protocol):
 class SearchIndex:
     """An index loaded for querying: FAISS vectors, BM25 weights and the chunk table, built once."""
 
-    def __init__(self, store: Store, embedder: Embedder, analyzer: GermanAnalyzer | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        embedder: Embedder,
+        analyzer: GermanAnalyzer | None = None,
+        exact_search_max: int = EXACT_SEARCH_MAX,
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.analyzer = analyzer or GermanAnalyzer()
-        loaded = store.load_vectors()
+        loaded = store.load_vectors(exact_search_max)
         self.vectors = loaded.vectors
         self.bm25 = BM25(loaded.counts)
         self.sentence_bm25 = BM25(loaded.sentence_counts)

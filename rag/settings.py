@@ -32,6 +32,7 @@ class Settings:
     sentence_weight: float = 0.5  # share of the best sentence's BM25 in the hybrid's lexical score
     candidates: int = 100  # per retriever, before fusion
     batch_articles: int = 2000  # articles committed per segment during ingest
+    exact_search_max: int = 100_000  # exact vector search up to this many chunks, HNSW graphs above
     max_question_chars: int = 500
 
     def __post_init__(self) -> None:

@@ -4,7 +4,7 @@ Layout of an index folder::
 
     manifest.json        embedder, dimension, chunking and analyzer the index was built with
     docstore.sqlite      articles, chunks, the BM25 vocabulary and the list of committed segments
-    segments/ID.faiss    the segment's chunk vectors (FAISS IndexFlatIP)
+    segments/ID.faiss    the segment's chunk vectors in an HNSW graph (FAISS IndexHNSWFlat)
     segments/ID.npz      the segment's chunk term counts (scipy sparse, loaded without pickle)
     segments/ID.sent.npz the same per sentence, and ID.owner.npy: the chunk each sentence row belongs to
 
@@ -30,9 +30,12 @@ from rag.chunking import Chunk
 from rag.corpus import Article, date_bounds
 from rag.errors import EmbedderMismatch, IndexMissing, RagError
 from rag.lexical import Vocabulary
-from rag.vectors import FlatIndex, VectorIndex
+from rag.vectors import VectorIndex, load_segments, new_segment_index
 
 FORMAT_VERSION = 3  # 3: the headline is a sentence row of each chunk
+# Exact vector search up to this many chunks, per-segment HNSW above: evals/faiss_types.py measured
+# exact search at the bench's 28k articles (~257k chunks); docs/scaling.md has the figures.
+EXACT_SEARCH_MAX = 100_000
 ANALYZER = "snowball-german+bm25s-stopwords"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -160,9 +163,7 @@ class Store:
             raise ValueError(f"{len(chunks)} chunks but {vectors.shape[0]} vectors and {counts.shape[0]} count rows")
         seg_id = uuid.uuid4().hex
         self.segment_dir.mkdir(parents=True, exist_ok=True)
-        flat = faiss.IndexFlatIP(vectors.shape[1])
-        flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        faiss.write_index(flat, str(self.segment_dir / f"{seg_id}.faiss"))
+        faiss.write_index(new_segment_index(vectors), str(self.segment_dir / f"{seg_id}.faiss"))
         sparse.save_npz(self.segment_dir / f"{seg_id}.npz", counts.tocsr(), compressed=False)
         sparse.save_npz(self.segment_dir / f"{seg_id}.sent.npz", sentence_counts.tocsr(), compressed=False)
         np.save(self.segment_dir / f"{seg_id}.owner.npy", sentence_owner.astype(np.int64), allow_pickle=False)
@@ -207,15 +208,18 @@ class Store:
             n_chunks = db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
         return int(n_articles), int(n_chunks)
 
-    def load_vectors(self) -> LoadedSegments:
-        """All committed segments as one FAISS index and stacked term-count matrices, in chunk id order."""
+    def load_vectors(self, exact_up_to: int = EXACT_SEARCH_MAX) -> LoadedSegments:
+        """All committed segments, in chunk id order: one vector index and stacked term-count matrices.
+
+        Args:
+            exact_up_to: exact (flat) vector search up to this many chunks, HNSW graphs above.
+        """
         import faiss
 
         manifest = self.read_manifest()
         with self._connect() as db:
             segments = db.execute("SELECT id, first_chunk, n_chunks FROM segments ORDER BY seq").fetchall()
             n_terms = max(db.execute("SELECT COUNT(*) FROM terms").fetchone()[0], 1)
-        vector_blocks: list[np.ndarray] = []
         parts: list[Any] = []
         n_vectors = 0
         blocks: list[sparse.csr_matrix] = []
@@ -225,10 +229,7 @@ class Store:
             if first != n_vectors:
                 raise RagError(f"{self.db_path}: segment {seg_id} starts at chunk {first}, expected {n_vectors}")
             part = faiss.read_index(str(self.segment_dir / f"{seg_id}.faiss"))
-            rows = faiss.rev_swig_ptr(part.get_xb(), part.ntotal * part.d)  # type: ignore[attr-defined]
-            # subtle: the block is a view into ``part``'s memory, so ``part`` must outlive it (kept in ``parts``)
             parts.append(part)
-            vector_blocks.append(np.asarray(rows).reshape(part.ntotal, part.d))
             n_vectors += part.ntotal
             blocks.append(_widen(sparse.load_npz(self.segment_dir / f"{seg_id}.npz"), n_terms))
             sentence_blocks.append(_widen(sparse.load_npz(self.segment_dir / f"{seg_id}.sent.npz"), n_terms))
@@ -237,7 +238,7 @@ class Store:
                 raise RagError(f"segment {seg_id} holds {part.ntotal} vectors for {n_chunks} chunks; rebuild the index")
         empty = sparse.csr_matrix((0, n_terms), dtype=np.float32)
         return LoadedSegments(
-            FlatIndex.from_blocks(manifest.dim, vector_blocks),
+            load_segments(parts, manifest.dim, exact_up_to),
             sparse.vstack(blocks, format="csr") if blocks else empty,
             sparse.vstack(sentence_blocks, format="csr") if sentence_blocks else empty,
             np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64),

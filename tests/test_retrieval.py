@@ -69,7 +69,6 @@ def test_user_date_ranges_cover_whole_months_and_bad_dates_are_named(pipe: Pipel
     assert {h.article.source for h in hits} == {"hamburg.txt"}
 
 
-
 def test_the_headline_counts_as_a_sentence_of_every_chunk(settings, tmp_path):
     from rag.corpus import Article
     from rag.embedding import HashEmbedder
