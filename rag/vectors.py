@@ -146,7 +146,7 @@ def load_segments(parts: list[Any], dim: int, exact_up_to: int) -> VectorIndex:
     return FlatIndex.from_blocks(dim, [_faiss_rows(_storage(p)) for p in parts if p.ntotal])
 
 
-HNSW_M = 32  # graph degree: evals/faiss_types.py measured M=16 vs 32 on the bench's 28k index
+HNSW_M = 32  # graph degree (edges per node) of each segment graph
 HNSW_EF_CONSTRUCTION = 40  # FAISS's default
 
 
