@@ -3,8 +3,8 @@
 Retrieval needs exactly two things from it: the ``n`` chunk rows nearest to a query vector
 (optionally only among allowed rows, for the date filter), and the similarity of a query vector to
 given rows (hybrid fusion scores the lexical candidates that the dense side did not return).
-The default is exact search in FAISS; ``docs/scaling.md`` says when another engine pays off and
-how a distributed one plugs in here.
+Exact search (FAISS flat) for small indexes, per-segment HNSW graphs above; ``docs/scaling.md``
+says why, and how a distributed engine plugs in here.
 
 Example:
     >>> import numpy as np
