@@ -62,10 +62,7 @@ class FlatIndex:
 
     def search(self, query: np.ndarray, n: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         if allowed is not None:
-            rows = np.flatnonzero(allowed)
-            scores = self.similarity(query, rows)
-            order = top_indices(scores, n)
-            return rows[order], scores[order]
+            return exact_among(self, query, n, allowed)
         if self.size == 0 or n <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         scores, ids = self.faiss.search(query[None, :].astype(np.float32), min(n, self.size))
@@ -96,10 +93,7 @@ class HNSWSegments:
 
     def search(self, query: np.ndarray, n: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         if allowed is not None:
-            rows = np.flatnonzero(allowed)
-            exact = self.similarity(query, rows)
-            order = top_indices(exact, n)
-            return rows[order], exact[order]
+            return exact_among(self, query, n, allowed)
         q = query[None, :].astype(np.float32)
         ids: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
         scores: list[np.ndarray] = [np.zeros(0, dtype=np.float32)]
@@ -160,6 +154,14 @@ def _faiss_rows(index: Any) -> np.ndarray:
     import faiss
 
     return np.asarray(faiss.rev_swig_ptr(index.get_xb(), index.ntotal * index.d)).reshape(index.ntotal, index.d)
+
+
+def exact_among(index: VectorIndex, query: np.ndarray, n: int, allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ``n`` best rows among those ``allowed`` (a boolean mask), scored exactly by ``index.similarity``."""
+    rows = np.flatnonzero(allowed)
+    scores = index.similarity(query, rows)
+    order = top_indices(scores, n)
+    return rows[order], scores[order]
 
 
 def top_indices(scores: np.ndarray, n: int) -> np.ndarray:
