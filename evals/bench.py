@@ -44,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from rag import metrics
 from rag.chunking import chunk_text
+from rag.cli import ProgressBar
 from rag.corpus import Article, load_path
 from rag.embedding import Embedder, make_embedder
 from rag.generation import ExtractiveGenerator
@@ -129,26 +130,14 @@ def folder_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
 
 
-def quiet_progress(desc: str) -> Callable[[int, int], None]:
-    from tqdm import tqdm
-
-    bar: list[Any] = []
-
-    def update(done: int, total: int) -> None:
-        if not bar:
-            bar.append(tqdm(total=total, desc=desc, unit="article", disable=None, leave=False))
-        bar[0].update(done - bar[0].n)
-
-    return update
-
-
 def phase_ours_ingest(work: Path, n: int, spec: str) -> dict[str, Any]:
     embedder, model_s = warm(spec)
     folder = work / f"ours-{n}"
     shutil.rmtree(folder, ignore_errors=True)
     pipe = Pipeline(settings_for(folder, spec), embedder=embedder)
     started = time.perf_counter()
-    report = pipe.ingest([work / f"base-{n}.jsonl"], progress=quiet_progress(f"ours ingest {n}"))
+    with ProgressBar(f"ours ingest {n}", "article") as bar:
+        report = pipe.ingest([work / f"base-{n}.jsonl"], progress=bar.update)
     seconds = time.perf_counter() - started
     return {
         "chunks": report.chunks,
@@ -244,7 +233,7 @@ def phase_lc_ingest(work: Path, n: int, spec: str) -> dict[str, Any]:
     import bench_langchain as lc
 
     embedder, _ = warm(spec)
-    embeddings = lc.TimedEmbeddings(embedder.inner)
+    embeddings = lc.EmbedderEmbeddings(embedder)
     folder = work / f"lc-{n}"
     shutil.rmtree(folder, ignore_errors=True)
     started = time.perf_counter()
@@ -253,7 +242,7 @@ def phase_lc_ingest(work: Path, n: int, spec: str) -> dict[str, Any]:
     return {
         "chunks": chunks,
         "ingest_s": seconds,
-        "encode_s": embeddings.seconds,
+        "encode_s": embedder.seconds,
         "index_mb": folder_mb(folder),
         "ingest_rss_mb": peak_rss_mb(),
     }
@@ -263,7 +252,7 @@ def phase_lc_query(work: Path, n: int, spec: str) -> dict[str, Any]:
     import bench_langchain as lc
 
     embedder, _ = warm(spec)
-    embeddings = lc.TimedEmbeddings(embedder.inner)
+    embeddings = lc.EmbedderEmbeddings(embedder.inner)
     started = time.perf_counter()
     pipe = lc.LangChainPipeline(work / f"lc-{n}", embeddings, DEPTH)
     load_s = time.perf_counter() - started
@@ -284,7 +273,7 @@ def phase_lc_incremental(work: Path, n: int, spec: str) -> dict[str, Any]:
     import bench_langchain as lc
 
     embedder, _ = warm(spec)
-    embeddings = lc.TimedEmbeddings(embedder.inner)
+    embeddings = lc.EmbedderEmbeddings(embedder.inner)
     new = read_articles(work / "new.jsonl")
     pipe = lc.LangChainPipeline(work / f"lc-{n}", embeddings, DEPTH)
     started = time.perf_counter()
