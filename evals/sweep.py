@@ -37,6 +37,7 @@ def main() -> None:
     parser.add_argument("--title", default="1,0")
     parser.add_argument("--weights", default="0.3,0.4,0.5,0.6,0.7")
     parser.add_argument("--sentence-weights", default="0,0.5")
+    parser.add_argument("--stop-words", default="keep", help="keep, drop or keep,drop: the BM25 analyzer")
     parser.add_argument("--baselines", default="1", help="0: skip the bm25 and dense lines")
     parser.add_argument("--embedder", default="use-multilingual")
     args = parser.parse_args()
@@ -45,9 +46,10 @@ def main() -> None:
         [int(x) for x in args.chunk_chars.split(",")],
         [int(x) for x in args.overlap.split(",")],
         [x == "1" for x in args.title.split(",")],
+        [x == "drop" for x in args.stop_words.split(",")],
     )
-    print("chunk_chars overlap title retriever weight | R@1 R@5 R@10 MRR@10 nDCG@10", flush=True)
-    for chars, overlap, title in grid:
+    print("chunk_chars overlap title stop_words retriever weight | R@1 R@5 R@10 MRR@10 nDCG@10", flush=True)
+    for chars, overlap, title, drop in grid:
         with tempfile.TemporaryDirectory() as tmp:
             settings = Settings(
                 index_dir=Path(tmp),
@@ -55,6 +57,7 @@ def main() -> None:
                 chunk_chars=chars,
                 chunk_overlap=overlap,
                 title_in_index=title,
+                drop_stop_words=drop,
             )
             pipe = Pipeline(settings)
             pipe.ingest_items(dataset.documents or [])
@@ -72,7 +75,7 @@ def main() -> None:
                 m = score(pipe, dataset, retriever)
                 label = f"{weight} s{sentence}" if weight is not None else "-"
                 print(
-                    f"{chars} {overlap} {int(title)} {retriever} {label} | "
+                    f"{chars} {overlap} {int(title)} {'drop' if drop else 'keep'} {retriever} {label} | "
                     + " ".join(f"{m[k]:.3f}" for k in ["recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10"]),
                     flush=True,
                 )

@@ -13,23 +13,45 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from scipy import sparse
 
+from rag.errors import RagError
+
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
-class GermanAnalyzer:
-    """Lower-cases, drops German stop words and reduces words to their Snowball German stem."""
+KEEP_STOP_WORDS = "snowball-german"
+DROP_STOP_WORDS = "snowball-german+bm25s-stopwords"
 
-    def __init__(self) -> None:
+
+class GermanAnalyzer:
+    """Lower-cases, optionally drops German stop words, and reduces words to their Snowball German stem.
+
+    Args:
+        drop_stop_words: drop the words of bm25s's German stop list. The BM25 index keeps them by
+            default (BM25's idf already weighs them low, and a short phrase of common words such as
+            "Keine neuen Infektionen" stays findable); the answer generator drops them, as it
+            compares content words.
+    """
+
+    def __init__(self, drop_stop_words: bool = True) -> None:
         import Stemmer
         from bm25s.stopwords import STOPWORDS_GERMAN
 
         self._stemmer: Any = Stemmer.Stemmer("german")
-        self._stop = frozenset(STOPWORDS_GERMAN)
+        self._stop = frozenset(STOPWORDS_GERMAN) if drop_stop_words else frozenset()
+        self.name = DROP_STOP_WORDS if drop_stop_words else KEEP_STOP_WORDS
+
+    @classmethod
+    def named(cls, name: str) -> GermanAnalyzer:
+        """The analyzer an index manifest names."""
+        if name not in (KEEP_STOP_WORDS, DROP_STOP_WORDS):
+            raise RagError(f"unknown analyzer {name!r}; this version knows {KEEP_STOP_WORDS!r} and {DROP_STOP_WORDS!r}")
+        return cls(drop_stop_words=name == DROP_STOP_WORDS)
 
     def tokens(self, text: str) -> list[str]:
         words = [w for w in _TOKEN.findall(text.lower()) if len(w) > 1 and w not in self._stop]
@@ -71,30 +93,44 @@ class BM25:
     """Okapi BM25 as Lucene scores it: idf ``log(1 + (N - df + 0.5) / (df + 0.5))`` times
     ``tf / (tf + k1 * (1 - b + b * dl / avgdl))`` (without the constant ``k1 + 1``, which changes no ranking).
 
+    The weights stay in one column-major (CSC) block per index segment, in segment order: a query
+    reads only its terms' columns, and loading never stacks or transposes the whole matrix. Blocks
+    may have fewer columns than the vocabulary (later segments add terms).
+
     Args:
-        counts: documents x terms raw counts (rows may come from several segments).
+        counts: documents x terms raw counts, one matrix or one block per segment (rows in order).
         k1: term-frequency saturation.
         b: length normalisation.
     """
 
-    def __init__(self, counts: sparse.csr_matrix, k1: float = 1.5, b: float = 0.75) -> None:
-        counts = sparse.csr_matrix(counts, dtype=np.float32)
-        self.n_docs = counts.shape[0]
-        lengths = np.asarray(counts.sum(axis=1)).ravel()
-        avg = float(lengths.mean()) if self.n_docs else 1.0
-        df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float32)
+    def __init__(self, counts: sparse.spmatrix | Sequence[sparse.spmatrix], k1: float = 1.5, b: float = 0.75) -> None:
+        blocks = [sparse.csc_matrix(c) for c in ([counts] if sparse.issparse(counts) else counts)]
+        self.n_terms = max((c.shape[1] for c in blocks), default=0)
+        self.n_docs = sum(c.shape[0] for c in blocks)
+        lengths = [np.bincount(c.indices, weights=c.data, minlength=c.shape[0]) for c in blocks]
+        total = float(sum(x.sum() for x in lengths))
+        avg = total / self.n_docs if self.n_docs else 1.0
+        df = np.zeros(self.n_terms, dtype=np.float64)
+        for c in blocks:
+            df[: c.shape[1]] += np.diff(c.indptr)
         self.idf = np.log1p((self.n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
-        norm = k1 * (1.0 - b + b * lengths / max(avg, 1e-9))
-        row_of_entry = np.repeat(np.arange(self.n_docs), np.diff(counts.indptr))
-        tf = counts.data
-        weights = counts.copy()
-        weights.data = (tf / (tf + norm[row_of_entry])).astype(np.float32)
-        self._weights = weights.tocsc()  # column slices per query term are the hot path
+        self._blocks: list[sparse.csc_matrix] = []
+        for c, length in zip(blocks, lengths, strict=True):
+            norm = (k1 * (1.0 - b + b * length / max(avg, 1e-9))).astype(np.float32)
+            tf = c.data.astype(np.float32, copy=False)
+            weights = tf / (tf + norm[c.indices])
+            self._blocks.append(sparse.csc_matrix((weights, c.indices, c.indptr), shape=c.shape))
 
     def scores(self, term_ids: list[int]) -> np.ndarray:
         """BM25 score of every document for a query given as term ids (unknown terms dropped)."""
-        known = [t for t in term_ids if 0 <= t < self._weights.shape[1]]
-        if not known:
+        ids = np.asarray([t for t in term_ids if 0 <= t < self.n_terms], dtype=np.int64)
+        if ids.size == 0:
             return np.zeros(self.n_docs, dtype=np.float32)
-        ids = np.asarray(known)
-        return np.asarray(self._weights[:, ids] @ self.idf[ids]).ravel()
+        parts = []
+        for block in self._blocks:
+            here = ids[ids < block.shape[1]]
+            if here.size:
+                parts.append(np.asarray(block[:, here] @ self.idf[here], dtype=np.float32).ravel())
+            else:
+                parts.append(np.zeros(block.shape[0], dtype=np.float32))
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)

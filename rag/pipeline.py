@@ -20,7 +20,7 @@ from rag.corpus import Article, FieldMap, Skipped, iter_files, load_path
 from rag.embedding import Embedder, make_embedder
 from rag.errors import IndexMissing, QuestionError
 from rag.generation import Answer, ExtractiveGenerator, Generator
-from rag.lexical import GermanAnalyzer, Vocabulary, term_counts
+from rag.lexical import DROP_STOP_WORDS, GermanAnalyzer, Vocabulary, term_counts
 from rag.retrieval import DateRange, Hit, SearchIndex, make_retriever
 from rag.settings import Settings
 from rag.store import Manifest, Store
@@ -72,20 +72,23 @@ class Pipeline:
         self.explicit_chunking = explicit_chunking
         self.embedder = embedder or make_embedder(settings.embedder)
         self.store = Store(settings.index_dir)
-        self.analyzer = GermanAnalyzer()
+        self.analyzer = GermanAnalyzer(settings.drop_stop_words)  # the BM25 index's
+        self.content_words = GermanAnalyzer(drop_stop_words=True)  # the generator's and follow-ups'
         self._generator = generator
         self._index: SearchIndex | None = None
 
     # ---- ingest -------------------------------------------------------------------------------
     def manifest(self) -> Manifest:
         s = self.settings
-        return Manifest(self.embedder.name, self.embedder.dim, s.chunk_chars, s.chunk_overlap, s.title_in_index)
+        return Manifest(
+            self.embedder.name, self.embedder.dim, s.chunk_chars, s.chunk_overlap, s.title_in_index, self.analyzer.name
+        )
 
     def check_index(self) -> None:
-        """Raise if there is no index or its embedder differs; adopt its chunking settings.
+        """Raise if there is no index or its embedder differs; adopt its chunking and analyzer.
 
-        Chunking only matters when articles are added, so an index is asked with the settings it
-        was built with, and grows with them, unless the user explicitly asked for others.
+        Chunking and tokenising only matter when articles are added, so an index is asked with the
+        settings it was built with, and grows with them, unless the user explicitly asked for others.
         """
         found = self.store.read_manifest()
         found.check_compatible(self.manifest(), self.store.dir, chunking=self.explicit_chunking)
@@ -95,6 +98,9 @@ class Pipeline:
             chunk_overlap=found.chunk_overlap,
             title_in_index=found.title_in_index,
         )
+        if found.analyzer != self.analyzer.name:
+            self.analyzer = GermanAnalyzer.named(found.analyzer)
+            self.settings = replace(self.settings, drop_stop_words=self.analyzer.name == DROP_STOP_WORDS)
 
     def ingest(
         self, paths: list[Path], fields: FieldMap | None = None, progress: Progress | None = None
@@ -195,7 +201,7 @@ class Pipeline:
     @property
     def generator(self) -> Generator:
         if self._generator is None:
-            self._generator = ExtractiveGenerator(self.embedder, self.analyzer)
+            self._generator = ExtractiveGenerator(self.embedder, self.content_words)
         return self._generator
 
     def check_question(self, question: str) -> str:
@@ -225,7 +231,7 @@ class Pipeline:
     ) -> Answer:
         """Answer ``question``; earlier questions in ``history`` (oldest first) give follow-ups context."""
         question = self.check_question(question)
-        query = contextual_query(question, history or [], len(set(self.analyzer.tokens(question))))
+        query = contextual_query(question, history or [], len(set(self.content_words.tokens(question))))
         started = time.perf_counter()
         hits = self.retrieve(query, k, retriever, filters)
         retrieved = time.perf_counter()

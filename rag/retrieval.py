@@ -80,7 +80,7 @@ class SearchIndex:
     ) -> None:
         self.store = store
         self.embedder = embedder
-        self.analyzer = analyzer or GermanAnalyzer()
+        self.analyzer = analyzer or GermanAnalyzer.named(store.read_manifest().analyzer)
         loaded = store.load_vectors(exact_search_max)
         self.vectors = loaded.vectors
         self.bm25 = BM25(loaded.counts)

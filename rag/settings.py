@@ -26,6 +26,7 @@ class Settings:
     chunk_chars: int = 800
     chunk_overlap: int = 1
     title_in_index: bool = True
+    drop_stop_words: bool = False  # build the BM25 index without German stop words (earlier indexes did)
     retriever: str = "hybrid"
     k: int = 5
     hybrid_weight: float = 0.5  # share of the dense score in the fused score

@@ -5,8 +5,11 @@ Layout of an index folder::
     manifest.json        embedder, dimension, chunking and analyzer the index was built with
     docstore.sqlite      articles, chunks, the BM25 vocabulary and the list of committed segments
     segments/ID.faiss    the segment's chunk vectors in an HNSW graph (FAISS IndexHNSWFlat)
-    segments/ID.npz      the segment's chunk term counts (scipy sparse, loaded without pickle)
+    segments/ID.npz      the segment's chunk term counts (scipy sparse CSC, loaded without pickle)
     segments/ID.sent.npz the same per sentence, and ID.owner.npy: the chunk each sentence row belongs to
+
+Loading reads each segment as it is: vector files are memory-mapped (FAISS ``IO_FLAG_MMAP_IFC``,
+the operating system's page cache holds them), term counts are stored column-major as BM25 reads them.
 
 A segment becomes part of the index only when the SQLite transaction that lists it commits, so a
 crash or Ctrl-C during ingest leaves the previous index as it was; stray files are removed later.
@@ -29,14 +32,22 @@ from scipy import sparse
 from rag.chunking import Chunk
 from rag.corpus import Article, date_bounds
 from rag.errors import EmbedderMismatch, IndexMissing, RagError
-from rag.lexical import Vocabulary
+from rag.lexical import KEEP_STOP_WORDS, Vocabulary
 from rag.vectors import VectorIndex, load_segments, new_segment_index
 
 FORMAT_VERSION = 3  # 3: the headline is a sentence row of each chunk
 # Exact vector search up to this many chunks, per-segment HNSW above: evals/faiss_types.py measured
 # exact search at the bench's 28k articles (~257k chunks); docs/scaling.md has the figures.
 EXACT_SEARCH_MAX = 100_000
-ANALYZER = "snowball-german+bm25s-stopwords"
+
+
+def _mmap_flag() -> int:
+    """FAISS's read flag that maps a saved flat or HNSW index instead of copying it (0 if this FAISS lacks it)."""
+    import faiss
+
+    return int(getattr(faiss, "IO_FLAG_MMAP_IFC", 0))
+
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY, title TEXT, text TEXT, date TEXT, date_start TEXT, date_end TEXT,
@@ -58,12 +69,16 @@ class Manifest:
     chunk_chars: int
     chunk_overlap: int
     title_in_index: bool
-    analyzer: str = ANALYZER
+    analyzer: str = KEEP_STOP_WORDS
     format: int = FORMAT_VERSION
 
     def check_compatible(self, other: Manifest, index_dir: Path, chunking: bool = True) -> None:
-        """Raise ``EmbedderMismatch`` naming each setting that differs (chunking only when asked)."""
-        names = [n for n in asdict(self) if chunking or not n.startswith(("chunk_", "title_"))]
+        """Raise ``EmbedderMismatch`` naming each setting that differs.
+
+        ``chunking`` off leaves out how text is cut and tokenised (chunking, headline, analyzer): an
+        existing index is then used, and grown, with its own.
+        """
+        names = [n for n in asdict(self) if chunking or not n.startswith(("chunk_", "title_", "analyzer"))]
         diffs = [
             f"{name}: index has {getattr(self, name)!r}, settings ask for {getattr(other, name)!r}"
             for name in names
@@ -78,11 +93,15 @@ class Manifest:
 
 @dataclass(frozen=True)
 class LoadedSegments:
-    """What querying needs from the segments: vectors, chunk and sentence term counts, sentence owners."""
+    """What querying needs from the segments: vectors, chunk and sentence term counts, sentence owners.
+
+    Term counts are one CSC block per segment, in order; a block's columns are the terms known when it
+    was written (later segments may add more).
+    """
 
     vectors: VectorIndex
-    counts: sparse.csr_matrix
-    sentence_counts: sparse.csr_matrix
+    counts: list[sparse.csc_matrix]
+    sentence_counts: list[sparse.csc_matrix]
     sentence_owner: np.ndarray
 
 
@@ -164,8 +183,8 @@ class Store:
         seg_id = uuid.uuid4().hex
         self.segment_dir.mkdir(parents=True, exist_ok=True)
         faiss.write_index(new_segment_index(vectors), str(self.segment_dir / f"{seg_id}.faiss"))
-        sparse.save_npz(self.segment_dir / f"{seg_id}.npz", counts.tocsr(), compressed=False)
-        sparse.save_npz(self.segment_dir / f"{seg_id}.sent.npz", sentence_counts.tocsr(), compressed=False)
+        sparse.save_npz(self.segment_dir / f"{seg_id}.npz", counts.tocsc(), compressed=False)
+        sparse.save_npz(self.segment_dir / f"{seg_id}.sent.npz", sentence_counts.tocsc(), compressed=False)
         np.save(self.segment_dir / f"{seg_id}.owner.npy", sentence_owner.astype(np.int64), allow_pickle=False)
         db = self._connect()
         try:
@@ -209,7 +228,7 @@ class Store:
         return int(n_articles), int(n_chunks)
 
     def load_vectors(self, exact_up_to: int = EXACT_SEARCH_MAX) -> LoadedSegments:
-        """All committed segments, in chunk id order: one vector index and stacked term-count matrices.
+        """All committed segments, in chunk id order: one vector index and per-segment term counts.
 
         Args:
             exact_up_to: exact (flat) vector search up to this many chunks, HNSW graphs above.
@@ -219,45 +238,45 @@ class Store:
         manifest = self.read_manifest()
         with self._connect() as db:
             segments = db.execute("SELECT id, first_chunk, n_chunks FROM segments ORDER BY seq").fetchall()
-            n_terms = max(db.execute("SELECT COUNT(*) FROM terms").fetchone()[0], 1)
         parts: list[Any] = []
         n_vectors = 0
-        blocks: list[sparse.csr_matrix] = []
-        sentence_blocks: list[sparse.csr_matrix] = []
+        blocks: list[sparse.csc_matrix] = []
+        sentence_blocks: list[sparse.csc_matrix] = []
         owners: list[np.ndarray] = []
         for seg_id, first, n_chunks in segments:
             if first != n_vectors:
                 raise RagError(f"{self.db_path}: segment {seg_id} starts at chunk {first}, expected {n_vectors}")
-            part = faiss.read_index(str(self.segment_dir / f"{seg_id}.faiss"))
+            part = faiss.read_index(str(self.segment_dir / f"{seg_id}.faiss"), _mmap_flag())
             parts.append(part)
             n_vectors += part.ntotal
-            blocks.append(_widen(sparse.load_npz(self.segment_dir / f"{seg_id}.npz"), n_terms))
-            sentence_blocks.append(_widen(sparse.load_npz(self.segment_dir / f"{seg_id}.sent.npz"), n_terms))
+            # indexes written before CSC was the saved form hold CSR: converted here, once per load
+            blocks.append(sparse.load_npz(self.segment_dir / f"{seg_id}.npz").tocsc())
+            sentence_blocks.append(sparse.load_npz(self.segment_dir / f"{seg_id}.sent.npz").tocsc())
             owners.append(np.load(self.segment_dir / f"{seg_id}.owner.npy", allow_pickle=False) + first)
             if part.ntotal != n_chunks or blocks[-1].shape[0] != n_chunks:
                 raise RagError(f"segment {seg_id} holds {part.ntotal} vectors for {n_chunks} chunks; rebuild the index")
-        empty = sparse.csr_matrix((0, n_terms), dtype=np.float32)
         return LoadedSegments(
             load_segments(parts, manifest.dim, exact_up_to),
-            sparse.vstack(blocks, format="csr") if blocks else empty,
-            sparse.vstack(sentence_blocks, format="csr") if sentence_blocks else empty,
+            blocks,
+            sentence_blocks,
             np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64),
         )
 
     def chunk_table(self) -> ChunkTable:
+        # two plain scans instead of a join: a join looks each chunk's article up through its long text
         with self._connect() as db:
-            rows = db.execute(
-                'SELECT c.article_id, c.idx, c.start, c."end", a.date_start, a.date_end '
-                "FROM chunks c JOIN articles a ON a.id = c.article_id ORDER BY c.id"
-            ).fetchall()
-        columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * 6
+            rows = db.execute('SELECT article_id, idx, start, "end" FROM chunks ORDER BY id').fetchall()
+            dates = {row[0]: row[1:] for row in db.execute("SELECT id, date_start, date_end FROM articles")}
+        columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * 4
+        article_ids = list(columns[0])
+        chunk_dates = [dates[a] for a in article_ids]
         return ChunkTable(
-            list(columns[0]),
+            article_ids,
             np.asarray(columns[1], dtype=np.int32),
             np.asarray(columns[2], dtype=np.int64),
             np.asarray(columns[3], dtype=np.int64),
-            list(columns[4]),
-            list(columns[5]),
+            [d[0] for d in chunk_dates],
+            [d[1] for d in chunk_dates],
         )
 
     def articles(self, ids: Iterable[str]) -> dict[str, Article]:
@@ -270,13 +289,6 @@ class Store:
                 f"SELECT id, title, text, date, source, url, path FROM articles WHERE id IN ({marks})", wanted
             ).fetchall()
         return {row[0]: Article(*row) for row in rows}
-
-
-def _widen(block: sparse.spmatrix, n_terms: int) -> sparse.csr_matrix:
-    """A segment's counts with columns for the whole vocabulary (later segments add terms)."""
-    block = block.tocsr()
-    block.resize((block.shape[0], n_terms))
-    return block
 
 
 def _article_row(article: Article) -> tuple[object, ...]:

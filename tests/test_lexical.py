@@ -35,18 +35,22 @@ def test_scores_agree_with_bm25s_reference():
         np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-6)
 
 
-def test_segments_stacked_score_like_one_matrix():
+def test_segment_blocks_score_like_one_matrix():
     analyzer = GermanAnalyzer()
     vocab_one, vocab_two = Vocabulary(), Vocabulary()
     whole = term_counts([analyzer.tokens(d) for d in DOCS], vocab_one)
     first = term_counts([analyzer.tokens(d) for d in DOCS[:2]], vocab_two)
     second = term_counts([analyzer.tokens(d) for d in DOCS[2:]], vocab_two)
-    first.resize((first.shape[0], len(vocab_two.terms)))
-    stacked = sparse.vstack([first, second], format="csr")
-    query = analyzer.tokens("Pandemie Putin")
-    np.testing.assert_allclose(
-        BM25(whole).scores([vocab_one.ids[t] for t in query]), BM25(stacked).scores([vocab_two.ids[t] for t in query])
-    )
+    assert first.shape[1] < second.shape[1]  # the second segment brought new terms
+    wide_first = first.copy()
+    wide_first.resize((first.shape[0], len(vocab_two.terms)))
+    stacked = sparse.vstack([wide_first, second], format="csr")
+    for query in [analyzer.tokens("Pandemie Putin"), analyzer.tokens("Hafen Trump Schulen")]:
+        expected = BM25(whole).scores([vocab_one.ids[t] for t in query])
+        ids = [vocab_two.ids[t] for t in query]
+        np.testing.assert_allclose(BM25(stacked).scores(ids), expected, rtol=1e-6)
+        # one block per segment, the first narrower than the vocabulary, as the index loads them
+        np.testing.assert_allclose(BM25([first.tocsc(), second.tocsc()]).scores(ids), expected, rtol=1e-6)
 
 
 def test_unknown_terms_score_zero():

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from rag.errors import RagError
@@ -84,3 +86,38 @@ def test_the_headline_counts_as_a_sentence_of_every_chunk(settings, tmp_path):
     # the words occur only in the headline, which is indexed with every chunk: each chunk has that evidence
     assert len(rows) >= 3 and all(scores[r] > 0 for r in rows)
     assert pipe.retrieve("Hafenfest abgesagt", 1, "bm25")[0].article.id == "a1"
+
+
+def test_stop_words_stay_in_the_index_so_short_common_phrases_are_found(settings):
+    from rag.corpus import Article
+    from rag.embedding import HashEmbedder
+
+    no_cases = Article(
+        "a1", "Keine neuen Infektionen", "Das Gesundheitsamt meldet den dritten Tag in Folge.", "2020-05"
+    )
+    cases = Article("a2", "Neue Infektionen", "Das Gesundheitsamt meldet neue Infektionen am dritten Tag.", "2020-05")
+    kept = Pipeline(settings, embedder=HashEmbedder(64))
+    kept.ingest_items([no_cases, cases])
+    assert kept.retrieve("Keine neuen Infektionen", 1, "bm25")[0].article.id == "a1"
+    # without stop words the query is "neu infektion", which the other article has more of
+    dropped = Pipeline(
+        replace(settings, index_dir=settings.index_dir.with_name("dropped"), drop_stop_words=True),
+        embedder=HashEmbedder(64),
+    )
+    dropped.ingest_items([no_cases, cases])
+    assert dropped.retrieve("Keine neuen Infektionen", 1, "bm25")[0].article.id == "a2"
+
+
+def test_an_index_keeps_the_analyzer_it_was_built_with(settings, corpus_dir):
+    from rag.embedding import HashEmbedder
+    from rag.lexical import DROP_STOP_WORDS, GermanAnalyzer
+    from rag.store import Store
+
+    built = Pipeline(replace(settings, drop_stop_words=True), embedder=HashEmbedder(64))
+    built.ingest([corpus_dir])
+    assert Store(settings.index_dir).read_manifest().analyzer == DROP_STOP_WORDS
+    later = Pipeline(settings, embedder=HashEmbedder(64))  # the default keeps stop words
+    assert later.retrieve("Hafen", 1)[0].article.source == "hamburg.txt"
+    assert later.analyzer.name == DROP_STOP_WORDS and later.index.term_ids("der die das") == []
+    with pytest.raises(RagError, match="unknown analyzer 'porter'"):
+        GermanAnalyzer.named("porter")
