@@ -51,6 +51,17 @@ def indexed_text(article: Article, chunk: Chunk, with_title: bool) -> str:
     return f"{article.title}\n{chunk.text}" if with_title else chunk.text
 
 
+def lexical_rows(chunk: Chunk, title_tokens: list[str] | None, analyzer: GermanAnalyzer) -> list[list[str]]:
+    """A chunk's BM25 sentence rows: the headline's tokens (None: headline not indexed) and each sentence's.
+
+    The headline is indexed with every chunk, so it counts as one of the chunk's sentences too; the
+    chunk's own BM25 row is all of these rows joined.
+    """
+    spans = split_sentences(chunk.text) or [(0, 0)]
+    per_sentence = [analyzer.tokens(chunk.text[a:b]) for a, b in spans]
+    return per_sentence if title_tokens is None else [title_tokens, *per_sentence]
+
+
 class Pipeline:
     """Owns the settings, the embedder and the loaded index. Cheap to build: loads on first use."""
 
@@ -159,15 +170,12 @@ class Pipeline:
         sentence_tokens: list[list[str]] = []
         sentence_owner: list[int] = []
         for number, article in enumerate(articles):
-            title_tokens = self.analyzer.tokens(article.title) if s.title_in_index else []
+            title_tokens = self.analyzer.tokens(article.title) if s.title_in_index else None
             for chunk in chunk_text(article.id, article.text, s.chunk_chars, s.chunk_overlap):
-                spans = split_sentences(chunk.text) or [(0, 0)]
-                per_sentence = [self.analyzer.tokens(chunk.text[a:b]) for a, b in spans]
-                # the headline is indexed with every chunk, so it is one of the chunk's sentences too
-                rows = [title_tokens, *per_sentence] if s.title_in_index else per_sentence
+                rows = lexical_rows(chunk, title_tokens, self.analyzer)
                 sentence_tokens.extend(rows)
                 sentence_owner.extend([len(chunks)] * len(rows))
-                chunk_tokens.append(title_tokens + [t for tokens in per_sentence for t in tokens])
+                chunk_tokens.append([t for tokens in rows for t in tokens])
                 chunks.append(chunk)
                 texts.append(indexed_text(article, chunk, s.title_in_index))
                 owner.append(number)

@@ -85,7 +85,7 @@ def _corpus(path: Path, n: int) -> None:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def test_bench_writes_the_issue_schema_for_both_pipelines(tmp_path: Path):
+def test_bench_writes_the_issue_schema_for_both_pipelines(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     bench = _load_bench()
     data = tmp_path / "news.jsonl.gz"
     _corpus(data, 140)
@@ -115,6 +115,17 @@ def test_bench_writes_the_issue_schema_for_both_pipelines(tmp_path: Path):
     md = (out / "bench.md").read_text()
     assert "| 30 | ours |" in md and "| 30 | LangChain |" in md and "ours / LangChain" in md
     assert (out / "bench_latency.png").stat().st_size > 0 and (out / "bench_ingest.png").stat().st_size > 0
+
+    # the held-out check asks other headlines of the same indexes; each holds a word of its own too
+    spec = importlib.util.spec_from_file_location("heldout", ROOT / "evals" / "heldout_known_item.py")
+    heldout = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(heldout)
+    assert heldout.main(["--work", str(work), "--articles", "30", "--n", "20", "--embedder", "hash-64"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "20 held-out headlines at 30 articles" in lines
+    assert "ours: known-item recall@10 1.000" in "\n".join(
+        lines
+    ) and "LangChain: known-item recall@10 1.000" in "\n".join(lines)
 
 
 def test_bench_skips_cleanly_without_the_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]):

@@ -1,0 +1,67 @@
+"""Known-item search on headlines the benchmark did not ask: ours against the LangChain pipeline.
+
+    python evals/heldout_known_item.py --work WORK --articles 27937 --n 500
+
+``WORK`` is an ``evals/bench.py --work`` folder after a run (both pipelines' indexes are there).
+The headlines are those of ``--n`` articles not among the bench's queries (unique, three words or
+more, the bench's rule); each pipeline retrieves 10 passages per headline, as in the bench, and the
+script prints known-item recall@10 and MRR@10 for both. A larger sample than the bench's 200
+says how much of a difference between the two is noise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_langchain as lc
+from stopwords_check import held_out
+
+from rag import metrics
+from rag.embedding import make_embedder
+from rag.pipeline import Pipeline
+from rag.settings import Settings
+
+DEPTH = 10
+
+
+def known_item(retrieve: Callable[[str], list[str]], queries: list[tuple[str, str]]) -> tuple[float, float]:
+    recall, rr = [], []
+    for article_id, headline in queries:
+        ranking = retrieve(headline)
+        recall.append(metrics.recall_at(ranking, {article_id}, DEPTH))
+        rr.append(metrics.reciprocal_rank(ranking, {article_id}, DEPTH))
+    return statistics.fmean(recall), statistics.fmean(rr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--work", type=Path, required=True, help="the evals/bench.py --work folder of a run")
+    parser.add_argument("--articles", type=int, required=True, help="which size's indexes (e.g. 27937)")
+    parser.add_argument("--n", type=int, default=500, help="held-out headlines (default 500)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--embedder", default=Settings().embedder)
+    args = parser.parse_args(argv)
+    ours_dir, lc_dir = args.work / f"ours-{args.articles}", args.work / f"lc-{args.articles}"
+    for folder in (ours_dir, lc_dir):
+        if not folder.is_dir():
+            parser.error(f"{folder} is missing; run evals/bench.py --work {args.work} first")
+    queries = held_out(ours_dir, args.work / f"queries-{args.articles}.json", args.n, args.seed)
+    embedder = make_embedder(args.embedder)
+    print(f"{len(queries)} held-out headlines at {args.articles} articles", flush=True)
+    ours = Pipeline(Settings(index_dir=ours_dir, embedder=args.embedder), embedder=embedder)
+    recall, mrr = known_item(lambda q: [h.article.id for h in ours.retrieve(q, DEPTH)], queries)
+    print(f"ours: known-item recall@10 {recall:.3f}, MRR@10 {mrr:.3f}", flush=True)
+    theirs = lc.LangChainPipeline(lc_dir, lc.EmbedderEmbeddings(embedder), DEPTH)
+    recall, mrr = known_item(lambda q: [d.metadata["article_id"] for d in theirs.retrieve(q)], queries)
+    print(f"LangChain: known-item recall@10 {recall:.3f}, MRR@10 {mrr:.3f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

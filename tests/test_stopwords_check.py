@@ -1,0 +1,58 @@
+"""evals/stopwords_check.py: a lexical copy of an index equals an index built with that analyzer."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rag.embedding import HashEmbedder
+from rag.lexical import GermanAnalyzer
+from rag.pipeline import Pipeline
+from rag.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_check():
+    spec = importlib.util.spec_from_file_location("stopwords_check", ROOT / "evals" / "stopwords_check.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("drop", [True, False])
+def test_lexical_copy_scores_like_a_fresh_build(pipe: Pipeline, settings: Settings, corpus_dir: Path, drop: bool):
+    check = _load_check()
+    copy = settings.index_dir.with_name("copy")
+    check.lexical_copy(settings.index_dir, copy, GermanAnalyzer(drop_stop_words=drop))
+    fresh = Pipeline(
+        replace(settings, index_dir=settings.index_dir.with_name("fresh"), drop_stop_words=drop),
+        embedder=HashEmbedder(64),
+    )
+    fresh.ingest([corpus_dir])
+    copied = Pipeline(replace(settings, index_dir=copy), embedder=HashEmbedder(64))
+    for query in ["Der Hafen und die Pandemie", "Fernzüge zwischen München und Berlin"]:
+        a, b = copied.index, fresh.index
+        assert a.analyzer.name == b.analyzer.name == GermanAnalyzer(drop).name
+        np.testing.assert_allclose(a.lexical_scores(query, 0.5), b.lexical_scores(query, 0.5), rtol=1e-6)
+        assert [h.chunk.text for h in copied.retrieve(query, 3)] == [h.chunk.text for h in fresh.retrieve(query, 3)]
+    segment = next((copy / "segments").glob("*.faiss"))
+    assert os.path.samefile(segment, settings.index_dir / "segments" / segment.name)  # vectors not copied
+
+
+def test_held_out_headlines_skip_the_bench_queries(pipe: Pipeline, settings: Settings, tmp_path: Path):
+    check = _load_check()
+    rows = pipe.store.articles(pipe.index.table.article_ids)
+    excluded = next(iter(rows))
+    queries = tmp_path / "queries.json"
+    queries.write_text(json.dumps([{"query": "x", "article_id": excluded}]), encoding="utf-8")
+    chosen = check.held_out(settings.index_dir, queries, 10, seed=1)
+    assert chosen and excluded not in {a for a, _ in chosen}
+    assert all(len(title.split()) >= 3 for _, title in chosen)
