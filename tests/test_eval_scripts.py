@@ -1,4 +1,4 @@
-"""evals/stopwords_check.py: a lexical copy of an index equals an index built with that analyzer."""
+"""evals/stopwords_check.py and evals/load_time.py on a small index built with the fake embedder."""
 
 from __future__ import annotations
 
@@ -56,3 +56,18 @@ def test_held_out_headlines_skip_the_bench_queries(pipe: Pipeline, settings: Set
     chosen = check.held_out(settings.index_dir, queries, 10, seed=1)
     assert chosen and excluded not in {a for a, _ in chosen}
     assert all(len(title.split()) >= 3 for _, title in chosen)
+
+
+def test_load_time_reports_cold_and_warm_medians(
+    pipe: Pipeline, settings: Settings, capsys: pytest.CaptureFixture[str]
+):
+    spec = importlib.util.spec_from_file_location("load_time", ROOT / "evals" / "load_time.py")
+    assert spec and spec.loader
+    load_time = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(load_time)
+    assert load_time.main(["--index", str(settings.index_dir), "--repeat", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["warm", "cold"]
+    assert all("2 loads" in line for line in lines)
+    with pytest.raises(SystemExit):
+        load_time.main(["--index", str(settings.index_dir.parent)])
