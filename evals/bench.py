@@ -70,12 +70,16 @@ def prepare(data: Path, work: Path, sizes: list[str], n_queries: int) -> list[in
     titles = Counter(a.title for a in articles)
     for n in counts:
         write_jsonl(work / f"base-{n}.jsonl", pool[:n])
-        # a headline shared with another article does not name one article; those are left out
-        candidates = [a for a in pool[:n] if titles[a.title] == 1 and len(a.title.split()) >= 3]
+        candidates = [a for a in pool[:n] if names_one_article(a.title, titles)]
         chosen = random.Random(SEED + n).sample(candidates, min(n_queries, len(candidates)))
         queries = [{"query": a.title, "article_id": a.id} for a in chosen]
         (work / f"queries-{n}.json").write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
     return counts
+
+
+def names_one_article(title: str, titles: Counter[str]) -> bool:
+    """A headline fit to be a known-item query: no other article has it, and it has 3 words or more."""
+    return titles[title] == 1 and len(title.split()) >= 3
 
 
 def write_jsonl(path: Path, articles: list[Article]) -> None:

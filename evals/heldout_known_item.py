@@ -12,31 +12,19 @@ says how much of a difference between the two is noise.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_langchain as lc
-from stopwords_check import held_out
+from stopwords_check import held_out, known_item
 
-from rag import metrics
 from rag.embedding import make_embedder
 from rag.pipeline import Pipeline
 from rag.settings import Settings
 
 DEPTH = 10
-
-
-def known_item(retrieve: Callable[[str], list[str]], queries: list[tuple[str, str]]) -> tuple[float, float]:
-    recall, rr = [], []
-    for article_id, headline in queries:
-        ranking = retrieve(headline)
-        recall.append(metrics.recall_at(ranking, {article_id}, DEPTH))
-        rr.append(metrics.reciprocal_rank(ranking, {article_id}, DEPTH))
-    return statistics.fmean(recall), statistics.fmean(rr)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,16 +20,21 @@ import statistics
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench import names_one_article
+
 from rag import metrics
 from rag.chunking import Chunk
 from rag.embedding import Embedder, make_embedder
-from rag.lexical import GermanAnalyzer, Vocabulary, term_counts
-from rag.pipeline import Pipeline, lexical_rows
+from rag.lexical import GermanAnalyzer, Vocabulary
+from rag.pipeline import Pipeline, lexical_counts, lexical_rows
 from rag.settings import Settings
 
 
@@ -49,24 +54,19 @@ def lexical_copy(src: Path, dst: Path, analyzer: GermanAnalyzer) -> None:
     vocab = Vocabulary()
     for seg_id, first, n_chunks in segments:
         os.link(src / "segments" / f"{seg_id}.faiss", dst / "segments" / f"{seg_id}.faiss")
-        chunk_rows: list[list[str]] = []
-        sentence_rows: list[list[str]] = []
-        owner: list[int] = []
+        rows_per_chunk: list[list[list[str]]] = []
         titles: dict[str, list[str] | None] = {}
         query = 'SELECT article_id, idx, start, "end" FROM chunks WHERE id >= ? AND id < ? ORDER BY id'
-        for number, (article_id, idx, start, end) in enumerate(db.execute(query, (first, first + n_chunks))):
+        for article_id, idx, start, end in db.execute(query, (first, first + n_chunks)):
             title, text = articles[article_id]
             if article_id not in titles:
                 titles[article_id] = analyzer.tokens(title) if manifest["title_in_index"] else None
-            rows = lexical_rows(Chunk(article_id, text[start:end], start, end, idx), titles[article_id], analyzer)
-            sentence_rows.extend(rows)
-            owner.extend([number] * len(rows))
-            chunk_rows.append([t for row in rows for t in row])
-        counts = term_counts(chunk_rows, vocab)
-        sentence_counts = term_counts(sentence_rows, vocab)
+            chunk = Chunk(article_id, text[start:end], start, end, idx)
+            rows_per_chunk.append(lexical_rows(chunk, titles[article_id], analyzer))
+        counts, sentence_counts, owner = lexical_counts(rows_per_chunk, vocab)
         sparse.save_npz(dst / "segments" / f"{seg_id}.npz", counts.tocsc(), compressed=False)
         sparse.save_npz(dst / "segments" / f"{seg_id}.sent.npz", sentence_counts.tocsc(), compressed=False)
-        np.save(dst / "segments" / f"{seg_id}.owner.npy", np.asarray(owner, dtype=np.int64), allow_pickle=False)
+        np.save(dst / "segments" / f"{seg_id}.owner.npy", owner, allow_pickle=False)
     with db:
         db.execute("DELETE FROM terms")
         db.executemany("INSERT INTO terms (id, term) VALUES (?, ?)", enumerate(vocab.terms))
@@ -80,14 +80,15 @@ def held_out(index: Path, exclude: Path | None, n: int, seed: int) -> list[tuple
     rows = db.execute("SELECT id, title FROM articles ORDER BY id").fetchall()
     db.close()
     counts = Counter(title for _, title in rows)
-    pool = [(a, t) for a, t in rows if a not in taken and counts[t] == 1 and len(t.split()) >= 3]
+    pool = [(a, t) for a, t in rows if a not in taken and names_one_article(t, counts)]
     return random.Random(seed).sample(pool, min(n, len(pool)))
 
 
-def known_item(pipe: Pipeline, queries: list[tuple[str, str]]) -> tuple[float, float]:
+def known_item(retrieve: Callable[[str], list[str]], queries: list[tuple[str, str]]) -> tuple[float, float]:
+    """Recall@10 and MRR@10 of each headline's own article, ``retrieve`` giving the ranked article ids."""
     recall, rr = [], []
     for article_id, headline in queries:
-        ranking = [h.article.id for h in pipe.retrieve(headline, 10, "hybrid")]
+        ranking = retrieve(headline)
         recall.append(metrics.recall_at(ranking, {article_id}, 10))
         rr.append(metrics.reciprocal_rank(ranking, {article_id}, 10))
     return statistics.fmean(recall), statistics.fmean(rr)
@@ -112,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             copy = Path(tmp) / "index"
             lexical_copy(args.index, copy, analyzer)
             pipe = Pipeline(Settings(index_dir=copy, embedder=spec), embedder=embedder)
-            recall, mrr = known_item(pipe, queries)
+            recall, mrr = known_item(lambda q, p=pipe: [h.article.id for h in p.retrieve(q, 10, "hybrid")], queries)
         print(f"{analyzer.name}: known-item recall@10 {recall:.3f}, MRR@10 {mrr:.3f}", flush=True)
     return 0
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
 
 from rag.chunking import Chunk, chunk_text, split_sentences
 from rag.corpus import Article, FieldMap, Skipped, iter_files, load_path
@@ -62,6 +63,22 @@ def lexical_rows(chunk: Chunk, title_tokens: list[str] | None, analyzer: GermanA
     return per_sentence if title_tokens is None else [title_tokens, *per_sentence]
 
 
+def lexical_counts(
+    rows_per_chunk: list[list[list[str]]], vocab: Vocabulary
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix, np.ndarray]:
+    """Chunk and sentence term counts for chunks given as their ``lexical_rows``, growing ``vocab``.
+
+    Returns the chunk counts (a chunk's row is all its rows joined), the sentence counts, and for
+    each sentence row the position of its chunk.
+    """
+    sentences = [row for rows in rows_per_chunk for row in rows]
+    owner = np.repeat(np.arange(len(rows_per_chunk), dtype=np.int64), [len(rows) for rows in rows_per_chunk])
+    counts = term_counts([[t for row in rows for t in row] for rows in rows_per_chunk], vocab)
+    sentence_counts = term_counts(sentences, vocab)
+    counts.resize((counts.shape[0], sentence_counts.shape[1]))
+    return counts, sentence_counts, owner
+
+
 class Pipeline:
     """Owns the settings, the embedder and the loaded index. Cheap to build: loads on first use."""
 
@@ -108,10 +125,10 @@ class Pipeline:
             chunk_chars=found.chunk_chars,
             chunk_overlap=found.chunk_overlap,
             title_in_index=found.title_in_index,
+            drop_stop_words=found.analyzer == DROP_STOP_WORDS,
         )
         if found.analyzer != self.analyzer.name:
             self.analyzer = GermanAnalyzer.named(found.analyzer)
-            self.settings = replace(self.settings, drop_stop_words=self.analyzer.name == DROP_STOP_WORDS)
 
     def ingest(
         self, paths: list[Path], fields: FieldMap | None = None, progress: Progress | None = None
@@ -166,22 +183,15 @@ class Pipeline:
         chunks: list[Chunk] = []
         texts: list[str] = []
         owner: list[int] = []
-        chunk_tokens: list[list[str]] = []
-        sentence_tokens: list[list[str]] = []
-        sentence_owner: list[int] = []
+        rows_per_chunk: list[list[list[str]]] = []
         for number, article in enumerate(articles):
             title_tokens = self.analyzer.tokens(article.title) if s.title_in_index else None
             for chunk in chunk_text(article.id, article.text, s.chunk_chars, s.chunk_overlap):
-                rows = lexical_rows(chunk, title_tokens, self.analyzer)
-                sentence_tokens.extend(rows)
-                sentence_owner.extend([len(chunks)] * len(rows))
-                chunk_tokens.append([t for tokens in rows for t in tokens])
+                rows_per_chunk.append(lexical_rows(chunk, title_tokens, self.analyzer))
                 chunks.append(chunk)
                 texts.append(indexed_text(article, chunk, s.title_in_index))
                 owner.append(number)
-        counts = term_counts(chunk_tokens, vocab)
-        sentence_counts = term_counts(sentence_tokens, vocab)
-        counts.resize((counts.shape[0], sentence_counts.shape[1]))
+        counts, sentence_counts, sentence_owner = lexical_counts(rows_per_chunk, vocab)
         parts = []
         for start in range(0, len(texts), _EMBED_STEP):
             parts.append(self.embedder.embed(texts[start : start + _EMBED_STEP]))
@@ -189,9 +199,7 @@ class Pipeline:
             # articles whose last chunk is embedded count as done
             progress(owner[end - 1] + 1 if end == len(texts) else owner[end])
         vectors = np.vstack(parts) if parts else np.zeros((0, self.embedder.dim), dtype=np.float32)
-        self.store.add_segment(
-            articles, chunks, vectors, counts, vocab, sentence_counts, np.asarray(sentence_owner, dtype=np.int64)
-        )
+        self.store.add_segment(articles, chunks, vectors, counts, vocab, sentence_counts, sentence_owner)
         progress(len(articles))
         return len(chunks)
 

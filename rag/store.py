@@ -40,8 +40,6 @@ FORMAT_VERSION = 3  # 3: the headline is a sentence row of each chunk
 # Exact vector search up to this many chunks, per-segment HNSW above: evals/faiss_types.py measured
 # exact search at the bench's 28k articles (~257k chunks); docs/scaling.md has the figures.
 EXACT_SEARCH_MAX = 100_000
-
-
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY, title TEXT, text TEXT, date TEXT, date_start TEXT, date_end TEXT,
