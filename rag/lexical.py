@@ -107,7 +107,8 @@ class BM25:
         blocks = [sparse.csc_matrix(c) for c in ([counts] if sparse.issparse(counts) else counts)]
         self.n_terms = max((c.shape[1] for c in blocks), default=0)
         self.n_docs = sum(c.shape[0] for c in blocks)
-        lengths = [np.bincount(c.indices, weights=c.data, minlength=c.shape[0]) for c in blocks]
+        # row sums as a sparse product: several times faster than np.bincount over the postings
+        lengths = [np.asarray(c @ np.ones(c.shape[1], dtype=np.float32)).ravel() for c in blocks]
         total = float(sum(x.sum() for x in lengths))
         avg = total / self.n_docs if self.n_docs else 1.0
         df = np.zeros(self.n_terms, dtype=np.float64)

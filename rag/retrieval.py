@@ -7,6 +7,7 @@ Example:
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -81,19 +82,18 @@ class SearchIndex:
         self.store = store
         self.embedder = embedder
         self.analyzer = analyzer or GermanAnalyzer.named(store.read_manifest().analyzer)
-        loaded = store.load_vectors(exact_search_max)
-        self.vectors = loaded.vectors
-        self.bm25 = BM25(loaded.counts)
-        self.sentence_bm25 = BM25(loaded.sentence_counts)
+        # the chunk table is read from SQLite in a worker thread while vectors and term counts load
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rag-table") as pool:
+            table = pool.submit(_dated_table, store)
+            loaded = store.load_vectors(exact_search_max)
+            self.vectors = loaded.vectors
+            self.bm25 = BM25(loaded.counts)
+            self.sentence_bm25 = BM25(loaded.sentence_counts)
+            self.table, self._date_start, self._date_end = table.result()
         owner = loaded.sentence_owner
         # sentences are stored in chunk order, each chunk with at least one: its first row starts a run
         self._sentence_starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if owner.size else owner
-        self.vocab_ids = store.vocabulary().ids
-        self.table: ChunkTable = store.chunk_table()
         self.size = len(self.table.article_ids)
-        # ISO dates compare correctly as strings; "" marks an undated article
-        self._date_start = np.array([d or "" for d in self.table.date_start], dtype=str)
-        self._date_end = np.array([d or "" for d in self.table.date_end], dtype=str)
 
     def allowed(self, filters: DateRange | None) -> np.ndarray | None:
         """Boolean mask of chunks that pass the filters, or None for all."""
@@ -115,7 +115,14 @@ class SearchIndex:
         return self.vectors.search(qvec, n, mask)
 
     def term_ids(self, query: str) -> list[int]:
-        return [self.vocab_ids[t] for t in self.analyzer.tokens(query) if t in self.vocab_ids]
+        """The query's terms as vocabulary ids, repeats kept; terms the index does not know are left out.
+
+        The vocabulary (about 300k terms at 28k articles) stays in SQLite: a query looks up its few
+        terms there instead of every load building a dictionary of all of them.
+        """
+        tokens = self.analyzer.tokens(query)
+        known = self.store.term_ids(tokens)
+        return [known[t] for t in tokens if t in known]
 
     def bm25_scores(self, ids: list[int]) -> np.ndarray:
         """Plain BM25 of every chunk."""
@@ -145,6 +152,14 @@ class SearchIndex:
             start, end = int(t.starts[r]), int(t.ends[r])
             out.append(Hit(Chunk(article.id, article.text[start:end], start, end, int(t.idx[r])), float(s), article))
         return out
+
+
+def _dated_table(store: Store) -> tuple[ChunkTable, np.ndarray, np.ndarray]:
+    """The chunk table with its article dates as arrays (ISO dates compare correctly as strings; "" is undated)."""
+    table = store.chunk_table()
+    starts = np.array([d or "" for d in table.date_start], dtype=str)
+    ends = np.array([d or "" for d in table.date_end], dtype=str)
+    return table, starts, ends
 
 
 def _top_matching(scores: np.ndarray, n: int, mask: np.ndarray | None) -> np.ndarray:

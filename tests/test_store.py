@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -136,3 +137,38 @@ def test_index_holds_no_pickles(pipe: Pipeline):
     for npz in pipe.store.dir.rglob("*.npz"):
         with np.load(npz, allow_pickle=False) as data:  # raises if any member needs pickle
             assert list(data.keys())
+
+
+def _dates_plan(pipe: Pipeline) -> str:
+    with sqlite3.connect(pipe.store.db_path) as db:
+        rows = db.execute("EXPLAIN QUERY PLAN SELECT id, date_start, date_end FROM articles").fetchall()
+    return " ".join(str(r[-1]) for r in rows)
+
+
+def test_load_reads_dates_from_their_index_and_older_indexes_get_it_at_next_ingest(
+    settings: Settings, corpus_dir: Path, tmp_path: Path
+):
+    pipe = Pipeline(settings, embedder=HashEmbedder(64))
+    pipe.ingest([corpus_dir])
+    assert "COVERING INDEX articles_dates" in _dates_plan(pipe)
+    with sqlite3.connect(pipe.store.db_path) as db:
+        db.execute("DROP INDEX articles_dates")  # as an index built before it had it
+    assert "COVERING INDEX" not in _dates_plan(pipe)
+    extra = tmp_path / "extra.txt"
+    extra.write_text("Die Polizei sucht in Köln nach einem entlaufenen Känguru.", encoding="utf-8")
+    pipe.ingest([extra])
+    assert "COVERING INDEX articles_dates" in _dates_plan(pipe)
+    table = pipe.store.chunk_table()
+    articles = pipe.store.articles(table.article_ids)
+    assert len(table.article_ids) == pipe.store.counts()[1]
+    assert [(s or "")[:7] for s in table.date_start] == [(articles[a].date or "")[:7] for a in table.article_ids]
+    assert any(table.date_start) and any(table.date_end)
+
+
+def test_query_terms_are_looked_up_in_the_stored_vocabulary(pipe: Pipeline):
+    known = pipe.store.vocabulary().ids
+    index = pipe.index
+    tokens = index.analyzer.tokens("Hafen Hafen Pandemie Quarkwolkenkuckucksheim")
+    assert tokens[0] == tokens[1] and tokens[-1] not in known
+    assert index.term_ids("Hafen Hafen Pandemie Quarkwolkenkuckucksheim") == [known[t] for t in tokens[:3]]
+    assert pipe.store.term_ids([]) == {}
