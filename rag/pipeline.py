@@ -234,7 +234,9 @@ class Pipeline:
         self, query: str, k: int | None = None, retriever: str | None = None, filters: DateRange | None = None
     ) -> list[Hit]:
         s = self.settings
-        chosen = make_retriever(retriever or s.retriever, self.index, s.hybrid_weight, s.candidates, s.sentence_weight)
+        chosen = make_retriever(
+            retriever or s.retriever, self.index, s.hybrid_weight, s.candidates, s.sentence_weight, s.headline_weight
+        )
         return chosen.retrieve(query, s.k if k is None else k, filters)
 
     def ask(

@@ -31,6 +31,7 @@ class Settings:
     k: int = 5
     hybrid_weight: float = 0.5  # share of the dense score in the fused score
     sentence_weight: float = 0.5  # share of the best sentence's BM25 in the hybrid's lexical score
+    headline_weight: float = 0.3  # added weight of the headline's BM25 in the hybrid's lexical score
     candidates: int = 100  # per retriever, before fusion
     batch_articles: int = 2000  # articles committed per segment during ingest
     exact_search_max: int = 100_000  # exact vector search up to this many chunks, HNSW graphs above
@@ -41,7 +42,7 @@ class Settings:
             raise RagError(f"retriever must be one of {', '.join(RETRIEVERS)}, got {self.retriever!r}")
         if self.k < 1:
             raise RagError(f"k must be >= 1, got {self.k}")
-        for name in ("hybrid_weight", "sentence_weight"):
+        for name in ("hybrid_weight", "sentence_weight", "headline_weight"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise RagError(f"{name.replace('_', ' ')} must be between 0 and 1, got {value}")

@@ -82,10 +82,43 @@ def test_the_headline_counts_as_a_sentence_of_every_chunk(settings, tmp_path):
     pipe.ingest_items([article, other])
     idx = pipe.index
     rows = [r for r, a in enumerate(idx.table.article_ids) if a == "a1"]
-    scores = idx.best_sentence_scores(idx.term_ids("Hafenfest abgesagt"))
+    scores, _ = idx.sentence_scores(idx.term_ids("Hafenfest abgesagt"))
     # the words occur only in the headline, which is indexed with every chunk: each chunk has that evidence
     assert len(rows) >= 3 and all(scores[r] > 0 for r in rows)
     assert pipe.retrieve("Hafenfest abgesagt", 1, "bm25")[0].article.id == "a1"
+
+
+def test_a_headline_match_lifts_its_article_above_one_that_only_repeats_the_words(settings):
+    from rag.corpus import Article
+    from rag.embedding import HashEmbedder
+
+    named = Article(
+        "a1", "Hafenfest abgesagt", "Der Stadtrat tagte bis in den Abend. Der Sturm kommt am Sonntag.", "2020-05"
+    )
+    repeats = Article(
+        "a2",
+        "Wetter",
+        "Das Hafenfest ist abgesagt. Hafenfest abgesagt, hieß es. Abgesagt ist das Hafenfest.",
+        "2020-05",
+    )
+    pipe = Pipeline(replace(settings, hybrid_weight=0.0), embedder=HashEmbedder(64))  # lexical score only
+    pipe.ingest_items([named, repeats])
+
+    def first(headline_weight: float) -> str:
+        pipe.settings = replace(pipe.settings, headline_weight=headline_weight)
+        return pipe.retrieve("Hafenfest abgesagt", 2)[0].article.id
+
+    assert (first(0.0), first(0.3)) == ("a2", "a1")
+    _, headline = pipe.index.sentence_scores(pipe.index.term_ids("Hafenfest abgesagt"))
+    assert headline.max() > 0
+
+    untitled = Pipeline(
+        replace(settings, index_dir=settings.index_dir.with_name("untitled"), title_in_index=False),
+        embedder=HashEmbedder(64),
+    )
+    untitled.ingest_items([named, repeats])
+    _, headline = untitled.index.sentence_scores(untitled.index.term_ids("Hafenfest abgesagt"))
+    assert not headline.any()  # no headline rows: first sentences are not taken for headlines
 
 
 def test_stop_words_stay_in_the_index_so_short_common_phrases_are_found(settings):
