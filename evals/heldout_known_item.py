@@ -4,9 +4,10 @@
 
 ``WORK`` is an ``evals/bench.py --work`` folder after a run (both pipelines' indexes are there).
 The headlines are those of ``--n`` articles not among the bench's queries (unique, three words or
-more, the bench's rule); each pipeline retrieves 10 passages per headline, as in the bench, and the
-script prints known-item recall@10 and MRR@10 for both. A larger sample than the bench's 200
-says how much of a difference between the two is noise.
+more, the bench's rule) and, by default, not among those the headline weight was chosen on either:
+the confirming sample of ``evals/headline_check.py``. Each pipeline retrieves 10 passages per
+headline, as in the bench, and the script prints known-item recall@10 and MRR@10 for both. A larger
+sample than the bench's 200 says how much of a difference between the two is noise.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_langchain as lc
-from stopwords_check import held_out, known_item
+from headline_check import samples
+from stopwords_check import known_item
 
 from rag.embedding import make_embedder
 from rag.pipeline import Pipeline
@@ -32,14 +34,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, required=True, help="the evals/bench.py --work folder of a run")
     parser.add_argument("--articles", type=int, required=True, help="which size's indexes (e.g. 27937)")
     parser.add_argument("--n", type=int, default=500, help="held-out headlines (default 500)")
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=7, help="the headline check's choosing sample, left out")
+    parser.add_argument("--test-seed", type=int, default=11, help="the headline check's confirming sample")
     parser.add_argument("--embedder", default=Settings().embedder)
     args = parser.parse_args(argv)
     ours_dir, lc_dir = args.work / f"ours-{args.articles}", args.work / f"lc-{args.articles}"
     for folder in (ours_dir, lc_dir):
         if not folder.is_dir():
             parser.error(f"{folder} is missing; run evals/bench.py --work {args.work} first")
-    queries = held_out(ours_dir, args.work / f"queries-{args.articles}.json", args.n, args.seed)
+    _, queries = samples(ours_dir, args.work / f"queries-{args.articles}.json", args.n, args.seed, args.test_seed)
     embedder = make_embedder(args.embedder)
     print(f"{len(queries)} held-out headlines at {args.articles} articles", flush=True)
     ours = Pipeline(Settings(index_dir=ours_dir, embedder=args.embedder), embedder=embedder)

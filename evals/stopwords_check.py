@@ -20,7 +20,7 @@ import statistics
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import numpy as np
@@ -73,9 +73,11 @@ def lexical_copy(src: Path, dst: Path, analyzer: GermanAnalyzer) -> None:
     db.close()
 
 
-def held_out(index: Path, exclude: Path | None, n: int, seed: int) -> list[tuple[str, str]]:
-    """``n`` (article id, headline) pairs: unique headlines of 3+ words, none of the excluded queries."""
+def held_out(index: Path, exclude: Path | None, n: int, seed: int, skip: Collection[str] = ()) -> list[tuple[str, str]]:
+    """``n`` (article id, headline) pairs: unique headlines of 3+ words, none of the excluded queries'
+    articles nor of the ``skip`` article ids."""
     taken = {q["article_id"] for q in json.loads(exclude.read_text(encoding="utf-8"))} if exclude else set()
+    taken |= set(skip)
     db = sqlite3.connect(index / "docstore.sqlite")
     rows = db.execute("SELECT id, title FROM articles ORDER BY id").fetchall()
     db.close()

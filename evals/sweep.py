@@ -37,6 +37,7 @@ def main() -> None:
     parser.add_argument("--title", default="1,0")
     parser.add_argument("--weights", default="0.3,0.4,0.5,0.6,0.7")
     parser.add_argument("--sentence-weights", default="0,0.5")
+    parser.add_argument("--headline-weights", default="0.3", help="added weight of a headline match")
     parser.add_argument("--stop-words", default="keep", help="keep, drop or keep,drop: the BM25 analyzer")
     parser.add_argument("--baselines", default="1", help="0: skip the bm25 and dense lines")
     parser.add_argument("--embedder", default="use-multilingual")
@@ -61,19 +62,22 @@ def main() -> None:
             )
             pipe = Pipeline(settings)
             pipe.ingest_items(dataset.documents or [])
-            runs: list[tuple[str, float | None, float]] = []
+            runs: list[tuple[str, float | None, float, float]] = []
             if args.baselines == "1":
-                runs += [("bm25", None, 0.0), ("dense", None, 0.0)]
+                runs += [("bm25", None, 0.0, 0.0), ("dense", None, 0.0, 0.0)]
             runs += [
-                ("hybrid", float(w), float(sw))
+                ("hybrid", float(w), float(sw), float(hw))
                 for w in args.weights.split(",")
                 for sw in args.sentence_weights.split(",")
+                for hw in args.headline_weights.split(",")
             ]
-            for retriever, weight, sentence in runs:
+            for retriever, weight, sentence, headline in runs:
                 if weight is not None:
-                    pipe.settings = replace(settings, hybrid_weight=weight, sentence_weight=sentence)
+                    pipe.settings = replace(
+                        settings, hybrid_weight=weight, sentence_weight=sentence, headline_weight=headline
+                    )
                 m = score(pipe, dataset, retriever)
-                label = f"{weight} s{sentence}" if weight is not None else "-"
+                label = f"{weight} s{sentence} h{headline}" if weight is not None else "-"
                 print(
                     f"{chars} {overlap} {int(title)} {'drop' if drop else 'keep'} {retriever} {label} | "
                     + " ".join(f"{m[k]:.3f}" for k in ["recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10"]),

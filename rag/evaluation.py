@@ -151,9 +151,13 @@ def evaluate_retriever(
             "chunk_chars": s.chunk_chars,
             "chunk_overlap": s.chunk_overlap,
             "title_in_index": s.title_in_index,
+            "analyzer": pipe.analyzer.name,
             "k": k,
             "answer_passages": s.k,
-            "fusion": f"minmax score fusion, dense weight {s.hybrid_weight}, {s.candidates} candidates each"
+            "fusion": (
+                f"minmax score fusion, dense weight {s.hybrid_weight}, {s.candidates} candidates each; lexical: "
+                f"best-sentence share {s.sentence_weight}, headline weight {s.headline_weight}"
+            )
             if retriever == "hybrid"
             else None,
         },

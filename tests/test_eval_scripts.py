@@ -1,4 +1,4 @@
-"""evals/stopwords_check.py and evals/load_time.py on a small index built with the fake embedder."""
+"""The scripts of evals/ that check a built index (stop words, headline weight, load time), on a small index."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ from rag.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load_check():
-    spec = importlib.util.spec_from_file_location("stopwords_check", ROOT / "evals" / "stopwords_check.py")
+def _load(name: str = "stopwords_check"):
+    """A script of ``evals/`` as a module."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "evals" / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -29,7 +30,7 @@ def _load_check():
 
 @pytest.mark.parametrize("drop", [True, False])
 def test_lexical_copy_scores_like_a_fresh_build(pipe: Pipeline, settings: Settings, corpus_dir: Path, drop: bool):
-    check = _load_check()
+    check = _load()
     copy = settings.index_dir.with_name("copy")
     check.lexical_copy(settings.index_dir, copy, GermanAnalyzer(drop_stop_words=drop))
     fresh = Pipeline(
@@ -48,7 +49,7 @@ def test_lexical_copy_scores_like_a_fresh_build(pipe: Pipeline, settings: Settin
 
 
 def test_held_out_headlines_skip_the_bench_queries(pipe: Pipeline, settings: Settings, tmp_path: Path):
-    check = _load_check()
+    check = _load()
     rows = pipe.store.articles(pipe.index.table.article_ids)
     excluded = next(iter(rows))
     queries = tmp_path / "queries.json"
@@ -61,13 +62,24 @@ def test_held_out_headlines_skip_the_bench_queries(pipe: Pipeline, settings: Set
 def test_load_time_reports_cold_and_warm_medians(
     pipe: Pipeline, settings: Settings, capsys: pytest.CaptureFixture[str]
 ):
-    spec = importlib.util.spec_from_file_location("load_time", ROOT / "evals" / "load_time.py")
-    assert spec and spec.loader
-    load_time = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(load_time)
+    load_time = _load("load_time")
     assert load_time.main(["--index", str(settings.index_dir), "--repeat", "2"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in lines] == ["warm", "cold"]
     assert all("2 loads" in line for line in lines)
     with pytest.raises(SystemExit):
         load_time.main(["--index", str(settings.index_dir.parent)])
+
+
+def test_headline_check_prints_both_samples_for_each_weight(
+    pipe: Pipeline, settings: Settings, capsys: pytest.CaptureFixture[str]
+):
+    check = _load("headline_check")
+    choosing, confirming = check.samples(settings.index_dir, None, 1, seed=7, test_seed=11)
+    assert len(choosing) == len(confirming) == 1 and choosing != confirming
+    args = ["--index", str(settings.index_dir), "--n", "1", "--weights", "0,0.3"]
+    assert check.main(args, embedder=HashEmbedder(64)) == 0
+    rows = [line.split(" | ") for line in capsys.readouterr().out.splitlines()[2:]]
+    assert [r[0] for r in rows] == ["0.0", "0.3"]
+    for row in rows:  # recall@10 and MRR@10 of each sample: the headline's own article is found
+        assert [float(x) for part in row[1:] for x in part.split()] == [1.0, 1.0, 1.0, 1.0]

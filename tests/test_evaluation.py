@@ -49,6 +49,8 @@ def test_eval_on_a_ten_question_slice_writes_consistent_reports(tmp_path: Path, 
         assert set(run["answer"]) == {"answer_has_gold", "citation_precision", "refusal_rate"}
         assert set(run["latency"]) == {"retrieve_ms_p50", "retrieve_ms_p95", "answer_ms_p50"}
         assert run["settings"]["embedder"] == "hash-64" and run["settings"]["k"] == 10
+        assert run["settings"]["analyzer"] == "snowball-german"
+        assert ("headline weight 0.3" in (run["settings"]["fusion"] or "")) == (run["retriever"] == "hybrid")
         mine = [r for r in rows if r["retriever"] == run["retriever"]]
         ranks = [r["gold_rank"] for r in mine]
         # the report's numbers follow from the per-question rows
