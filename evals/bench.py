@@ -203,17 +203,22 @@ def load_queries(work: Path, n: int) -> list[dict[str, str]]:
     return json.loads((work / f"queries-{n}.json").read_text(encoding="utf-8"))
 
 
+def article_ranking(pipe: Pipeline) -> Callable[[str], list[str]]:
+    """A query's ranked article ids: those of the pipeline's top ``DEPTH`` passages, in order."""
+
+    def retrieve(query: str) -> list[str]:
+        return [h.article.id for h in pipe.retrieve(query, DEPTH)]
+
+    return retrieve
+
+
 def phase_ours_query(work: Path, n: int, spec: str) -> dict[str, Any]:
     embedder, _ = warm(spec)
     pipe = Pipeline(settings_for(work / f"ours-{n}", spec), embedder=embedder)
     started = time.perf_counter()
     pipe.index  # noqa: B018 - loads FAISS, BM25 weights and the chunk table
     load_s = time.perf_counter() - started
-
-    def retrieve(query: str) -> list[str]:
-        return [h.article.id for h in pipe.retrieve(query, DEPTH)]
-
-    result = run_queries(load_queries(work, n), retrieve, pipe.ask)
+    result = run_queries(load_queries(work, n), article_ranking(pipe), pipe.ask)
     return {"load_s": load_s, **result, "rss_mb": peak_rss_mb()}
 
 

@@ -19,13 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench import article_ranking
 from stopwords_check import held_out, known_item
 
 from rag.embedding import Embedder, make_embedder
 from rag.pipeline import Pipeline
 from rag.settings import Settings
-
-DEPTH = 10
 
 
 def samples(
@@ -55,9 +54,7 @@ def main(argv: list[str] | None = None, embedder: Embedder | None = None) -> int
     print("headline_weight | choosing recall@10 MRR@10 | confirming recall@10 MRR@10", flush=True)
     for weight in (float(w) for w in args.weights.split(",")):
         pipe.settings = replace(pipe.settings, headline_weight=weight)
-        figures = [
-            known_item(lambda q: [h.article.id for h in pipe.retrieve(q, DEPTH)], s) for s in (choosing, confirming)
-        ]
+        figures = [known_item(article_ranking(pipe), s) for s in (choosing, confirming)]
         print(f"{weight} | " + " | ".join(f"{r:.3f} {m:.3f}" for r, m in figures), flush=True)
     return 0
 

@@ -19,14 +19,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_langchain as lc
+from bench import DEPTH, article_ranking
 from headline_check import samples
 from stopwords_check import known_item
 
 from rag.embedding import make_embedder
 from rag.pipeline import Pipeline
 from rag.settings import Settings
-
-DEPTH = 10
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     embedder = make_embedder(args.embedder)
     print(f"{len(queries)} held-out headlines at {args.articles} articles", flush=True)
     ours = Pipeline(Settings(index_dir=ours_dir, embedder=args.embedder), embedder=embedder)
-    recall, mrr = known_item(lambda q: [h.article.id for h in ours.retrieve(q, DEPTH)], queries)
+    recall, mrr = known_item(article_ranking(ours), queries)
     print(f"ours: known-item recall@10 {recall:.3f}, MRR@10 {mrr:.3f}", flush=True)
     theirs = lc.LangChainPipeline(lc_dir, lc.EmbedderEmbeddings(embedder), DEPTH)
     recall, mrr = known_item(lambda q: [d.metadata["article_id"] for d in theirs.retrieve(q)], queries)

@@ -28,7 +28,7 @@ from scipy import sparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench import names_one_article
+from bench import article_ranking, names_one_article
 
 from rag import metrics
 from rag.chunking import Chunk
@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             copy = Path(tmp) / "index"
             lexical_copy(args.index, copy, analyzer)
             pipe = Pipeline(Settings(index_dir=copy, embedder=spec), embedder=embedder)
-            recall, mrr = known_item(lambda q, p=pipe: [h.article.id for h in p.retrieve(q, 10, "hybrid")], queries)
+            recall, mrr = known_item(article_ranking(pipe), queries)
         print(f"{analyzer.name}: known-item recall@10 {recall:.3f}, MRR@10 {mrr:.3f}", flush=True)
     return 0
 
