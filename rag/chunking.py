@@ -1,5 +1,9 @@
 """Sentence-aware chunking for German news text, keeping exact character offsets.
 
+A line break inside a sentence is white space (exported news is hard-wrapped); a blank line or a
+heading ends a sentence. Chunks are built from ``content_sentences``: agency boilerplate (see
+``rag.boilerplate``) is left out of what is indexed and quoted, never out of the stored article.
+
 Example:
     >>> text = "Am 3. Januar sprach Dr. Müller. Er sagte: „Es geht.“ Danach ging er."
     >>> [text[s:e] for s, e in split_sentences(text)]
@@ -10,6 +14,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from rag.boilerplate import boilerplate_spans
 
 # Abbreviations after which a full stop does not end a sentence (lower-cased, without the dot).
 ABBREVIATIONS = frozenset(
@@ -107,7 +114,7 @@ ABBREVIATIONS = frozenset(
     ]
 )
 _MONTHS = "januar|jänner|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember"
-_CANDIDATE = re.compile(r"[.!?…]+[\"“”»«'’)\]]*(?=\s)|\n\s*\n|\n")
+_CANDIDATE = re.compile(r"[.!?…]+[\"“”»«'’)\]]*(?=\s)|\n[ \t\r]*\n\s*|\n")
 _NEXT_WORD = re.compile(r"\s*([^\s]+)")
 _MONTH_START = re.compile(rf"^[(\"„»]*({_MONTHS})\b", re.IGNORECASE)
 
@@ -123,21 +130,62 @@ class Chunk:
     index: int = 0
 
 
-def _is_boundary(text: str, match: re.Match[str]) -> bool:
-    if "\n" in match.group():
+_SENTENCE_END = '.!?…"“”»:'
+_HEADING_MAX_CHARS = 80
+
+
+def _heading_before(text: str, newline: int) -> bool:
+    """Whether the line ending at ``newline`` is a heading, not a hard-wrapped piece of a sentence.
+
+    News exported as text wraps lines inside sentences ("sagte eine Sprecherin,\\nder zuerst ...").
+    A heading is short, starts a sentence, ends without punctuation, has no comma or colon, does not
+    end on a function word, has at least two words, and the next line starts with a capital.
+    """
+    line_start = text.rfind("\n", 0, newline) + 1
+    line = text[line_start:newline].strip()
+    words = line.split()
+    if len(words) < 2 or len(line) > _HEADING_MAX_CHARS or line[-1] in _SENTENCE_END + ",;-–—(":
+        return False
+    if "," in line or ":" in line or not (line[0].isupper() or line[0].isdigit()):
+        return False
+    if words[-1].lower() in _function_words():
+        return False
+    following = _NEXT_WORD.match(text, newline + 1)
+    if following is None or not (following.group(1)[0].isupper() or following.group(1)[0] in '„"»'):
+        return False
+    before = text[:line_start].rstrip(" \t\r")
+    if not before.strip():
         return True
+    previous = before[:-1].rstrip(" \t\r") if before.endswith("\n") else before
+    return not previous or previous.endswith("\n") or previous[-1] in _SENTENCE_END
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_GERMAN
+
+    return frozenset(STOPWORDS_GERMAN)
+
+
+def _is_boundary(text: str, match: re.Match[str]) -> bool:
+    following = _NEXT_WORD.match(text, match.end())
+    if following is None:
+        return True
+    next_word = following.group(1)
+    if "\n" in match.group():
+        if match.group().count("\n") == 1:
+            return _heading_before(text, match.start())  # a single line break only ends a heading
+        # a blank line ends a sentence, unless it falls inside one (a lower-case word after a comma)
+        before = text[: match.start()].rstrip()
+        return not (next_word[0].islower() and before and before[-1] not in _SENTENCE_END)
+    if next_word[0].islower():
+        return False  # "Dr. med.", "usw. und", „Wer?“ fragte er: a lower-case continuation is no new sentence
     punct_at = match.start()
     if text[punct_at] != ".":
         return True
     begin = punct_at
     while begin > 0 and not text[begin - 1].isspace():
         begin -= 1  # the token before the dot; a regex anchored at the dot rescanned the whole prefix
-    following = _NEXT_WORD.match(text, match.end())
-    if following is None:
-        return True
-    next_word = following.group(1)
-    if next_word[0].islower():
-        return False  # "Dr. med." or "usw. und": a lower-case continuation is never a new sentence
     if begin == punct_at:
         return True
     token = text[begin:punct_at].lstrip('("„»').lower()
@@ -160,6 +208,28 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             start = match.end()
     _append_trimmed(text, start, len(text), spans)
     return spans
+
+
+def content_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of ``text`` with boilerplate cut off (a sentence that is all boilerplate is dropped)."""
+    sentences = split_sentences(text)
+    cuts = boilerplate_spans(text)
+    if not cuts:
+        return sentences
+    kept: list[tuple[int, int]] = []
+    for start, end in sentences:
+        for cut_start, cut_end in cuts:
+            if cut_start <= start < cut_end:
+                start = cut_end
+            if cut_start < end <= cut_end:
+                end = cut_start
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            kept.append((start, end))
+    return kept
 
 
 def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
@@ -200,7 +270,7 @@ def chunk_text(article_id: str, text: str, max_chars: int = 800, overlap: int = 
         raise ValueError(f"chunk size must be >= 50 characters, got {max_chars}")
     if overlap < 0:
         raise ValueError(f"chunk overlap must be >= 0 sentences, got {overlap}")
-    sentences = [piece for span in split_sentences(text) for piece in _split_long(span, text, max_chars)]
+    sentences = [piece for span in content_sentences(text) for piece in _split_long(span, text, max_chars)]
     chunks: list[Chunk] = []
     first = 0
     while first < len(sentences):

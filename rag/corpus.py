@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from rag.chunking import split_sentences
+from rag.chunking import content_sentences
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".jsonl", ".jsonl.gz")
 _SEED_LINE = re.compile(r"^ ?date (\S+)(?: |$)")
@@ -123,7 +123,7 @@ def date_bounds(value: str) -> tuple[str, str]:
 
 def _title_from(text: str) -> str:
     """The first sentence, shortened: seed and plain-text articles carry no headline of their own."""
-    spans = split_sentences(text)
+    spans = content_sentences(text)
     first = text[spans[0][0] : spans[0][1]] if spans else ""
     return first if len(first) <= _TITLE_CHARS else first[: _TITLE_CHARS - 1].rstrip() + "…"
 

@@ -4,7 +4,8 @@ import itertools
 
 import pytest
 
-from rag.chunking import chunk_text, split_sentences
+from rag.chunking import chunk_text, content_sentences, split_sentences
+from tests.conftest import ROOT
 
 
 def _sentences(text: str) -> list[str]:
@@ -61,3 +62,83 @@ def test_over_long_sentence_is_cut_at_spaces():
 def test_bad_chunk_settings_are_refused(size: int, overlap: int):
     with pytest.raises(ValueError):
         chunk_text("a", "Text.", max_chars=size, overlap=overlap)
+
+
+def test_a_line_break_inside_a_sentence_is_a_space_and_offsets_stay_exact():
+    # FANG-COVID (zeit.de) wraps lines inside sentences
+    text = "…sagte eine Telekom-Sprecherin dem Tagesspiegel,\nder zuerst darüber berichtete. Dann kam mehr."
+    assert _sentences(text) == [
+        "…sagte eine Telekom-Sprecherin dem Tagesspiegel,\nder zuerst darüber berichtete.",
+        "Dann kam mehr.",
+    ]
+    assert _sentences("Autos bauen, Züge steuern, Städte planen: Die\nMobilitätsbranche ist eine Männerdomäne.") == [
+        "Autos bauen, Züge steuern, Städte planen: Die\nMobilitätsbranche ist eine Männerdomäne."
+    ]
+
+
+def test_headings_and_blank_lines_end_sentences_unless_the_sentence_goes_on():
+    assert _sentences("Ende des Satzes.\nNeue Regeln im Osten\nHier gibt es das.") == [
+        "Ende des Satzes.",
+        "Neue Regeln im Osten",
+        "Hier gibt es das.",
+    ]
+    # the seed's quote runs on after a blank line: "…bewegen?",\n\nerklärte er …
+    text = 'Warum Sanktionen verhängen?",\n\nerklärte er in einem Interview. Danach ging er.'
+    assert _sentences(text) == ['Warum Sanktionen verhängen?",\n\nerklärte er in einem Interview.', "Danach ging er."]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # the dpa-AFX seed
+        (
+            "MOSKAU (dpa-AFX) - Der Präsident sprach. Er hatte begonnen./mau/DP/nas",
+            ["Der Präsident sprach.", "Er hatte begonnen."],
+        ),
+        # FANG-COVID, tagesspiegel.de closing credits
+        ("Die Zahl stieg weiter. (dpa)", ["Die Zahl stieg weiter."]),
+        ("Die Zahl stieg weiter. (Tsp, dpa)", ["Die Zahl stieg weiter."]),
+        ("Die Börse brach um sieben Prozent ein. dpa/rtr/Tsp", ["Die Börse brach um sieben Prozent ein."]),
+        # FANG-COVID, zeit.de byline on a line of its own
+        (
+            "Ein guter Anfang.\nVon Mark Schieritz\nWas macht man mit Geld?",
+            ["Ein guter Anfang.", "Was macht man mit Geld?"],
+        ),
+        # not boilerplate: a web address at the end, an agency named in the text
+        ("Mehr unter www.tim.tu-berlin.de/menue/home", ["Mehr unter www.tim.tu-berlin.de/menue/home"]),
+        (
+            "Das sagte er der Deutschen Presse-Agentur (dpa). Dann ging er.",
+            ["Das sagte er der Deutschen Presse-Agentur (dpa).", "Dann ging er."],
+        ),
+    ],
+)
+def test_boilerplate_is_kept_out_of_sentences_but_not_out_of_the_text(text: str, kept: list[str]):
+    assert [text[s:e] for s, e in content_sentences(text)] == kept
+    chunks = chunk_text("a", text, max_chars=400)
+    assert chunks[0].text == text[chunks[0].start : chunks[0].end]
+    assert kept[0] in chunks[0].text and "dpa-AFX" not in chunks[0].text
+
+
+FANG = ROOT.parent / "shared" / "data" / "news-de" / "fang-covid-real.jsonl.gz"
+
+
+@pytest.mark.skipif(not FANG.exists(), reason="FANG-COVID is read from ../shared/data and is absent here")
+def test_no_sentence_of_any_fang_covid_article_starts_inside_another():
+    """A sentence starting with a lower-case word after no sentence end is a fragment cut at a line break."""
+    import gzip
+    import json
+
+    fragments = []
+    with gzip.open(FANG, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            text = json.loads(line)["article"]
+            for s, _ in content_sentences(text):
+                before = text[:s].rstrip()
+                if (
+                    text[s].islower()
+                    and before
+                    and before[-1] not in '.!?…"“”»:;)]'
+                    and "\n\n" not in text[len(before) : s]
+                ):
+                    fragments.append(text[max(0, s - 40) : s + 40])
+    assert fragments == []
