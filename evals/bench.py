@@ -43,11 +43,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from rag import metrics
+from rag.answer import ExtractiveGenerator
 from rag.chunking import chunk_text
 from rag.cli import ProgressBar
 from rag.corpus import Article, load_path
 from rag.embedding import Embedder, make_embedder
-from rag.generation import ExtractiveGenerator
 from rag.pipeline import _EMBED_STEP, Pipeline, indexed_text
 from rag.settings import Settings
 

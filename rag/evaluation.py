@@ -23,6 +23,8 @@ from rag.pipeline import Pipeline
 from rag.settings import Settings
 
 CUTOFFS = (1, 5, 10)
+# extra passages retrieved so that, with a question's gold document taken out, k others remain
+_GOLD_MARGIN = 10
 Progress = Callable[[int, int, str], None]  # (done, total, retriever)
 
 
@@ -107,13 +109,19 @@ def evaluate_retriever(
     precisions: list[float] = []
     has_gold = refusals = 0.0
     rows = []
+    declined_unanswerable = 0.0
     for done, q in enumerate(dataset.questions, start=1):
         started = time.perf_counter()
-        hits = pipe.retrieve(q.question, depth, retriever)
+        hits = pipe.retrieve(q.question, depth + _GOLD_MARGIN, retriever)
         retrieved = time.perf_counter()
         answer = pipe.generator.generate(q.question, hits[: pipe.settings.k])
         retrieve_ms.append((retrieved - started) * 1000)
         answer_ms.append((time.perf_counter() - started) * 1000)
+        # the same question with its gold document out of reach: no passage can answer it
+        without_gold = [h for h in hits if h.article.id not in q.gold][: pipe.settings.k]
+        declined_without_gold = pipe.generator.generate(q.question, without_gold).declined
+        declined_unanswerable += declined_without_gold
+        hits = hits[:depth]
         ranking = metrics.document_ranking(h.article.id for h in hits)
         for name, value in metrics.retrieval_metrics(ranking, q.gold).items():
             sums[name] = sums.get(name, 0.0) + value
@@ -136,6 +144,7 @@ def evaluate_retriever(
                 "retrieved": [{"rank": i, "id": doc, "title": _title(hits, doc)} for i, doc in enumerate(ranking, 1)],
                 "answer": answer.text,
                 "declined": answer.declined,
+                "declined_without_gold": declined_without_gold,
                 "answer_has_gold": bool(found),
                 "hit": rank is not None and rank <= k,
             }
@@ -165,7 +174,9 @@ def evaluate_retriever(
         "answer": {
             "answer_has_gold": round(has_gold / n, 4),
             "citation_precision": round(sum(precisions) / len(precisions), 4) if precisions else 0.0,
-            "refusal_rate": round(refusals / n, 4),
+            "false_refusal_rate": round(refusals / n, 4),
+            "unanswerable_decline_rate": round(declined_unanswerable / n, 4),
+            "answer_ms_p50": round(metrics.percentile(answer_ms, 50), 2),
         },
         "latency": {
             "retrieve_ms_p50": round(metrics.percentile(retrieve_ms, 50), 2),

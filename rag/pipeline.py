@@ -16,11 +16,12 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from rag.chunking import Chunk, chunk_text, split_sentences
+from rag.answer import Answer, AskContext, ExtractiveGenerator, Generator
+from rag.answer.conversation import Conversation
+from rag.chunking import Chunk, chunk_text, content_sentences
 from rag.corpus import Article, FieldMap, Skipped, iter_files, load_path
 from rag.embedding import Embedder, make_embedder
 from rag.errors import IndexMissing, QuestionError
-from rag.generation import Answer, ExtractiveGenerator, Generator
 from rag.lexical import DROP_STOP_WORDS, GermanAnalyzer, Vocabulary, term_counts
 from rag.retrieval import DateRange, Hit, SearchIndex, make_retriever
 from rag.settings import Settings
@@ -58,7 +59,7 @@ def lexical_rows(chunk: Chunk, title_tokens: list[str] | None, analyzer: GermanA
     The headline is indexed with every chunk, so it counts as one of the chunk's sentences too; the
     chunk's own BM25 row is all of these rows joined.
     """
-    spans = split_sentences(chunk.text) or [(0, 0)]
+    spans = content_sentences(chunk.text) or [(0, 0)]
     per_sentence = [analyzer.tokens(chunk.text[a:b]) for a, b in spans]
     return per_sentence if title_tokens is None else [title_tokens, *per_sentence]
 
@@ -210,23 +211,34 @@ class Pipeline:
             self.check_index()
             index = SearchIndex(self.store, self.embedder, self.analyzer, self.settings.exact_search_max)
             if index.size == 0:
-                raise IndexMissing(f"the index in {self.store.dir} is empty; add articles with: rag ingest PATH")
+                raise IndexMissing(
+                    f"the index in {self.store.dir} is empty; add articles with: rag ingest PATH",
+                    f"Der Index in {self.store.dir} ist leer; Artikel fügt „rag ingest PFAD“ hinzu.",
+                )
             self._index = index
         return self._index
 
     @property
     def generator(self) -> Generator:
         if self._generator is None:
-            self._generator = ExtractiveGenerator(self.embedder, self.content_words)
+            self._generator = ExtractiveGenerator(self.embedder, self.content_words, known_terms=self.known_terms)
         return self._generator
+
+    def known_terms(self, terms: list[str]) -> set[str]:
+        """Which of these stemmed terms occur anywhere in the index."""
+        return set(self.store.term_ids(terms))
 
     def check_question(self, question: str) -> str:
         text = " ".join(question.split())
         if not text:
-            raise QuestionError("the question is empty; type a question about the articles")
-        if len(text) > self.settings.max_question_chars:
             raise QuestionError(
-                f"the question has {len(text)} characters; keep it under {self.settings.max_question_chars}"
+                "the question is empty; type a question about the articles", "Bitte geben Sie eine Frage ein."
+            )
+        limit = self.settings.max_question_chars
+        if len(text) > limit:
+            raise QuestionError(
+                f"the question has {len(text)} characters; use at most {limit}",
+                f"Die Frage hat {len(text)} Zeichen; bitte höchstens {limit}.",
             )
         return text
 
@@ -242,42 +254,41 @@ class Pipeline:
     def ask(
         self,
         question: str,
-        history: list[str] | None = None,
+        conversation: Conversation | None = None,
         k: int | None = None,
         retriever: str | None = None,
         filters: DateRange | None = None,
     ) -> Answer:
-        """Answer ``question``; earlier questions in ``history`` (oldest first) give follow-ups context."""
+        """Answer ``question``; a ``conversation`` gives follow-ups their context and records the turn.
+
+        A follow-up is retrieved together with the topic it leans on, and the articles the previous
+        answer cited come first among its passages.
+        """
         question = self.check_question(question)
-        query = contextual_query(question, history or [], len(set(self.content_words.tokens(question))))
+        k = self.settings.k if k is None else k
+        context = AskContext()
+        if conversation is not None:
+            context = conversation.context(question, len(set(self.content_words.tokens(question))))
+        query = f"{context.topic} {question}".strip()
         started = time.perf_counter()
-        hits = self.retrieve(query, k, retriever, filters)
+        if context.topic and conversation is not None:
+            hits = _cited_first(self.retrieve(query, 2 * k, retriever, filters), conversation.cited_articles())[:k]
+        else:
+            hits = self.retrieve(query, k, retriever, filters)
         retrieved = time.perf_counter()
-        answer = self.generator.generate(query, hits)
+        answer = self.generator.generate(question, hits, context)
         timings = {
             "retrieve_ms": round((retrieved - started) * 1000, 2),
             **answer.timings,
             "total_ms": round((time.perf_counter() - started) * 1000, 2),
         }
-        return Answer(answer.text, answer.citations, answer.passages, timings, answer.declined)
+        answer = replace(answer, timings=timings)
+        if conversation is not None:
+            conversation.add(question, context, answer)
+        return answer
 
 
-FOLLOW_UP_MAX_WORDS = 2  # a question with at most this many content words leans on the one before
-
-
-def contextual_query(question: str, history: list[str], content_words: int) -> str:
-    """The retrieval query for a chat turn.
-
-    A follow-up ("Und wann?", "Was sagte er dazu?") has too few content words to stand alone and is
-    read together with the previous question; a question that names its own topic is taken as is,
-    so a change of topic does not drag the old one along.
-
-    >>> contextual_query("Und wann?", ["Mit wem telefonierte Trump?"], content_words=1)
-    'Mit wem telefonierte Trump? Und wann?'
-    >>> contextual_query("Was eröffnete der Minister in Kiel?", ["Mit wem telefonierte Trump?"], content_words=3)
-    'Was eröffnete der Minister in Kiel?'
-    """
-    previous = [h for h in history if h.strip()]
-    if not previous or content_words > FOLLOW_UP_MAX_WORDS:
-        return question
-    return f"{previous[-1].strip()} {question}"
+def _cited_first(hits: list[Hit], articles: list[str]) -> list[Hit]:
+    """``hits`` with those from ``articles`` first (in their order), the rest after."""
+    rank = {a: i for i, a in enumerate(articles)}
+    return sorted(hits, key=lambda h: rank.get(h.article.id, len(rank)))

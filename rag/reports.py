@@ -14,10 +14,11 @@ COLUMNS = [
     ("retrieval", "ndcg@10"),
     ("answer", "answer_has_gold"),
     ("answer", "citation_precision"),
-    ("answer", "refusal_rate"),
+    ("answer", "false_refusal_rate"),
+    ("answer", "unanswerable_decline_rate"),
     ("latency", "retrieve_ms_p50"),
     ("latency", "retrieve_ms_p95"),
-    ("latency", "answer_ms_p50"),
+    ("answer", "answer_ms_p50"),
 ]
 
 

@@ -46,7 +46,13 @@ def test_eval_on_a_ten_question_slice_writes_consistent_reports(tmp_path: Path, 
     assert len(rows) == 20
     for run in report["runs"]:
         assert set(run["retrieval"]) == {"recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10"}
-        assert set(run["answer"]) == {"answer_has_gold", "citation_precision", "refusal_rate"}
+        assert set(run["answer"]) == {
+            "answer_has_gold",
+            "citation_precision",
+            "false_refusal_rate",
+            "unanswerable_decline_rate",
+            "answer_ms_p50",
+        }
         assert set(run["latency"]) == {"retrieve_ms_p50", "retrieve_ms_p95", "answer_ms_p50"}
         assert run["settings"]["embedder"] == "hash-64" and run["settings"]["k"] == 10
         assert run["settings"]["analyzer"] == "snowball-german"
@@ -59,7 +65,10 @@ def test_eval_on_a_ten_question_slice_writes_consistent_reports(tmp_path: Path, 
             sum(x is not None and x <= 5 for x in ranks) / 10, abs=1e-4
         )
         assert run["retrieval"]["mrr@10"] == pytest.approx(sum(1 / x for x in ranks if x) / 10, abs=1e-4)
-        assert run["answer"]["refusal_rate"] == pytest.approx(sum(r["declined"] for r in mine) / 10, abs=1e-4)
+        assert run["answer"]["false_refusal_rate"] == pytest.approx(sum(r["declined"] for r in mine) / 10, abs=1e-4)
+        assert run["answer"]["unanswerable_decline_rate"] == pytest.approx(
+            sum(r["declined_without_gold"] for r in mine) / 10, abs=1e-4
+        )
         assert recall_curve(rows, run["retriever"])[0] == pytest.approx(run["retrieval"]["recall@1"], abs=1e-4)
         assert run["retrieval"]["recall@1"] <= run["retrieval"]["recall@5"] <= run["retrieval"]["recall@10"]
     assert (out / "recall_at_k.png").read_bytes()[:4] == b"\x89PNG"

@@ -1,191 +1,312 @@
-"""Answer generation: a protocol, and the offline extractive default that quotes cited sentences.
+"""The offline default answerer: quotes the retrieved sentences that answer what was asked, or declines.
 
-The extractive generator never writes a word of its own about the news: it picks the retrieved
-sentences that best match the question, quotes them verbatim and puts the passage number after
-each. When even the best sentence is weak evidence it declines instead of guessing.
+It never writes a word of its own about the news. It reads the question's type (``rag.answer.question``),
+scores every sentence of the retrieved passages by how well it matches the question and whether it
+holds what that type asks for (a date for "wann", a reason for "warum", a statement by the person a
+"was sagte X" question names), quotes the best ones verbatim with their passage number, and frames
+them with the article's date ("Laut dem Artikel vom Februar 2025: …"). When the evidence is weak, or
+the question names a person, place or number that no retrieved passage mentions, it declines.
 
 Example:
     >>> answer = generator.generate("Wann telefonierten Trump und Putin?", hits)  # doctest: +SKIP
     >>> answer.text  # doctest: +SKIP
-    'Am Freitag gab der Kreml-Sprecher Dmitri Peskow an, dass Trump und Putin am Samstag ... [1]'
+    'Laut dem Artikel vom Januar 2017: Am Freitag gab der Kreml-Sprecher Dmitri Peskow an, ... [1]'
 """
 
 from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
-from typing import Protocol
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from rag.chunking import split_sentences
+import numpy as np
+
+from rag.answer.base import DECLINE_DE, DECLINE_EN, Answer, AskContext, Citation, Part
+from rag.answer.evidence import explains, matches_kind
+from rag.answer.question import SAID, SUMMARY, WHY, QuestionInfo, content_words, read_question
+from rag.answer.quotes import passage_sentences, shown
 from rag.embedding import Embedder
 from rag.lexical import GermanAnalyzer
 from rag.retrieval import Hit
 
-DECLINE_DE = "Dazu steht nichts in den Artikeln."
-DECLINE_EN = "The articles do not say."
-_ENGLISH_HINTS = frozenset(
-    [
-        "the",
-        "what",
-        "who",
-        "when",
-        "where",
-        "why",
-        "how",
-        "which",
-        "did",
-        "does",
-        "is",
-        "are",
-        "was",
-        "were",
-        "with",
-        "of",
-        "and",
-        "to",
-    ]
-)
-_GERMAN_HINTS = frozenset(
-    [
-        "der",
-        "die",
-        "das",
-        "wer",
-        "wann",
-        "wo",
-        "warum",
-        "wie",
-        "welche",
-        "welcher",
-        "hat",
-        "ist",
-        "sind",
-        "war",
-        "mit",
-        "und",
-        "zu",
-        "den",
-        "dem",
-    ]
-)
+MONTHS_DE = [
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+]
+MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+KnownTerm = Callable[[list[str]], set[str]]  # of these stemmed terms, the ones the whole index holds
 
 
 @dataclass(frozen=True)
-class Citation:
-    """A quoted sentence: passage ``number`` (1-based, as shown) and its offsets in the article."""
+class Candidate:
+    """A sentence of a retrieved passage with its evidence score."""
 
-    number: int
-    article_id: str
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What the assistant says, the sentences it cites, the passages it read and how long it took."""
-
-    text: str
-    citations: list[Citation]
-    passages: list[Hit]
-    timings: dict[str, float] = field(default_factory=dict)
-    declined: bool = False
-
-
-class Generator(Protocol):
-    """Writes an answer to ``question`` from retrieved ``hits``."""
-
-    def generate(self, question: str, hits: list[Hit]) -> Answer: ...
-
-
-def is_english(question: str) -> bool:
-    words = re.findall(r"\w+", question.lower())
-    return sum(w in _ENGLISH_HINTS for w in words) > sum(w in _GERMAN_HINTS for w in words)
-
-
-@dataclass(frozen=True)
-class _Candidate:
     number: int
     hit: Hit
     start: int
     end: int
     score: float
+    fits: bool  # holds what the question type asks for
+
+    @property
+    def text(self) -> str:
+        return self.hit.article.text[self.start : self.end]
+
+
+def article_date(date: str | None, english: bool) -> str | None:
+    """ "2025-02" -> "Februar 2025", "2020-04-24" -> "24. April 2020" (English: "February 2025", "24 April 2020")."""
+    if not date:
+        return None
+    months = MONTHS_EN if english else MONTHS_DE
+    month = months[int(date[5:7]) - 1]
+    if len(date) == 7:
+        return f"{month} {date[:4]}"
+    day = int(date[8:10])
+    return f"{day} {month} {date[:4]}" if english else f"{day}. {month} {date[:4]}"
+
+
+def framing(date: str | None, english: bool) -> str | None:
+    """The words of its own an answer may say: of when the article is that the quotes come from."""
+    when = article_date(date, english)
+    if when is None:
+        return None
+    return f"According to the article of {when}:" if english else f"Laut dem Artikel vom {when}:"
 
 
 class ExtractiveGenerator:
-    """Quotes the best-matching retrieved sentences with citations, or declines.
+    """Quotes the retrieved sentences that answer the question, with citations, or declines.
 
-    A sentence's score is ``0.5 * cosine(question, sentence) + 0.5 * coverage``, where coverage is the
-    share of the question's stemmed content words that occur in the sentence or its article's title.
+    A sentence scores ``0.5 * cosine(question, sentence) + 0.5 * coverage + fit_bonus * fits``:
+    coverage is the share of the question's content words (stemmed) in the sentence or its headline;
+    ``fits`` says whether it holds what the question type asks for.
 
     Args:
-        embedder: the index's embedder, used for the cosine part.
-        min_score: below this best-sentence score the generator declines. Calibrated with
-            ``evals/calibrate_refusal.py`` on 400 XQuAD-de questions with the default embedder and k=5:
-            answerable questions score p5/p50 = 0.29/0.51; the same questions with their own article
-            removed score p50/p95 = 0.23/0.37. 0.37 declines about 95% of those unanswerable cases
-            (the balanced optimum, 0.32, would decline only 88.5%): a wrong quote costs a reader more
-            than a refusal that still lists the nearest passages.
+        embedder: the index's embedder, for the cosine part.
+        analyzer: stems words for coverage (content words only).
+        min_score: below this best score the generator declines. Chosen by ``evals/calibrate_refusal.py``
+            on half of XQuAD-de's articles as the highest threshold that declines at most 8% of
+            answerable questions; on the other half it declines 5.4% of answerable questions and
+            53% of the same questions with their gold paragraph removed
+            (``evals/reports/xquad.de/calibrate_refusal.txt``).
         max_sentences: at most this many sentences are quoted.
         relative: further sentences must score at least this share of the best one.
+        fit_bonus: added to the score of a sentence that holds what the question type asks for.
+        known_terms: tells which stemmed terms occur anywhere in the index; a question naming
+            something the index never mentions is declined.
     """
 
     def __init__(
         self,
         embedder: Embedder,
         analyzer: GermanAnalyzer | None = None,
-        min_score: float = 0.37,
+        min_score: float = 0.32,
         max_sentences: int = 3,
         relative: float = 0.85,
+        fit_bonus: float = 0.15,
+        known_terms: KnownTerm | None = None,
     ) -> None:
         self.embedder = embedder
         self.analyzer = analyzer or GermanAnalyzer()
         self.min_score = min_score
         self.max_sentences = max_sentences
         self.relative = relative
+        self.fit_bonus = fit_bonus
+        self.known_terms = known_terms
 
-    def score_sentences(self, question: str, hits: list[Hit]) -> list[_Candidate]:
-        """Every sentence of every hit with its evidence score, best first."""
+    # ---- scoring --------------------------------------------------------------------------------
+    def score_sentences(
+        self, question: str, hits: list[Hit], context: AskContext | None = None
+    ) -> tuple[QuestionInfo, list[Candidate]]:
+        """The question read, and every not yet quoted sentence of every hit with its score, best first."""
+        context = context or AskContext()
+        info = read_question(question)
+        speaker = info.speaker if not info.pronoun_speaker else (context.speaker or info.speaker)
         spans: list[tuple[int, Hit, int, int]] = []
+        seen: set[tuple[str, int]] = set(context.quoted)
         for number, hit in enumerate(hits, start=1):
-            for s, e in split_sentences(hit.chunk.text):
-                spans.append((number, hit, hit.chunk.start + s, hit.chunk.start + e))
+            for s, e in passage_sentences(hit.article.text, hit.chunk.start, hit.chunk.end):
+                if (hit.article.id, s) not in seen:  # overlapping chunks repeat sentences; quote each once
+                    seen.add((hit.article.id, s))
+                    spans.append((number, hit, s, e))
         if not spans:
-            return []
+            return info, []
+        query = f"{context.topic} {question}".strip()
         texts = [hit.article.text[s:e] for _, hit, s, e in spans]
-        vectors = self.embedder.embed([question, *texts])
-        cosine = vectors[1:] @ vectors[0]
-        wanted = set(self.analyzer.tokens(question))
+        vectors = self.embedder.embed([query, *texts])
+        cosine = np.clip(vectors[1:] @ vectors[0], 0.0, None)
+        wanted = set(content_words(info, self.analyzer.tokens(query)))
+        read = " ".join(f"{h.article.title} {h.chunk.text}" for h in hits)
+        # a number the question names that no passage has is evidence the passages are about something else
+        missing_penalty = self.fit_bonus * sum(n not in read for n in info.numbers)
         scored = []
         for (number, hit, s, e), text, cos in zip(spans, texts, cosine.tolist(), strict=True):
             found = set(self.analyzer.tokens(f"{hit.article.title} {text}"))
-            coverage = len(wanted & found) / len(wanted) if wanted else 0.0
-            scored.append(_Candidate(number, hit, s, e, 0.5 * max(cos, 0.0) + 0.5 * coverage))
-        return sorted(scored, key=lambda c: (-c.score, c.number, c.start))
+            if _ANAPHORIC_START.match(text):  # "Er hatte …": the sentence before says who or what
+                found |= set(self.analyzer.tokens(_previous_sentence(hit.article.text, s)))
+            coverage = _coverage(wanted, found)
+            fits = matches_kind(info.kind, text, speaker)
+            score = 0.5 * cos + 0.5 * coverage + (self.fit_bonus if fits else 0.0) - missing_penalty
+            scored.append(Candidate(number, hit, s, e, score, fits))
+        if info.kind == SAID and speaker:
+            scored = [c for c in scored if c.fits]  # only what that person said; anyone else's words are no answer
+        return info, sorted(scored, key=lambda c: (-c.score, c.number, c.start))
 
-    def generate(self, question: str, hits: list[Hit]) -> Answer:
+    def unknown_names(self, info: QuestionInfo, hits: list[Hit]) -> list[str]:
+        """Full names ("Angela Merkel") and the asked-about speaker that no retrieved passage mentions
+        and the whole index never holds: the articles cannot be about them.
+
+        Single capitalised words do not count (German capitalises every noun, and a noun the articles
+        phrase differently is no reason to decline); numbers lower the score instead (``missing_numbers``).
+        """
+        read = " ".join(f"{h.article.title} {h.chunk.text}" for h in hits)
+        present = set(self.analyzer.tokens(read))
+        candidates = [*_full_names(info.text), *([info.speaker] if info.speaker and not info.pronoun_speaker else [])]
+        names = {w: self.analyzer.tokens(w) for w in candidates}
+        absent = {w: terms for w, terms in names.items() if terms and not set(terms) <= present}
+        if not absent or self.known_terms is None:
+            return []
+        known = self.known_terms(sorted({t for terms in absent.values() for t in terms}))
+        return [w for w, terms in absent.items() if not set(terms) <= known]
+
+    # ---- answering ------------------------------------------------------------------------------
+    def generate(self, question: str, hits: list[Hit], context: AskContext | None = None) -> Answer:
         started = time.perf_counter()
-        ranked = self.score_sentences(question, hits)
-        if not ranked or ranked[0].score < self.min_score:
-            text = DECLINE_EN if is_english(question) else DECLINE_DE
-            return Answer(text, [], hits, {"generate_ms": _ms(started)}, declined=True)
-        chosen: list[_Candidate] = []
-        seen_text: set[str] = set()
-        for cand in ranked:
-            if len(chosen) == self.max_sentences or cand.score < self.relative * ranked[0].score:
+        info, ranked = self.score_sentences(question, hits, context)
+        if info.kind == SUMMARY and hits:
+            chosen = self._summary(hits, context or AskContext())
+        elif not ranked or ranked[0].score < self.min_score or self.unknown_names(info, hits):
+            chosen = []
+        else:
+            chosen = self._choose(info, ranked)
+        if not chosen:
+            text = DECLINE_EN if info.english else DECLINE_DE
+            return Answer(text, [], hits, {"generate_ms": _ms(started)}, True, [Part(text)], info.kind)
+        parts = _parts(chosen, info.english)
+        citations = [Citation(c.number, c.hit.article.id, c.start, c.end, c.text) for c in chosen]
+        text = " ".join(f"{p.text} [{p.number}]" if p.number else p.text for p in parts)
+        return Answer(text, citations, hits, {"generate_ms": _ms(started)}, False, parts, info.kind)
+
+    def _choose(self, info: QuestionInfo, ranked: list[Candidate]) -> list[Candidate]:
+        best = ranked[0]
+        chosen = [best]
+        for cand in ranked[1:]:
+            if len(chosen) == self.max_sentences or cand.score < self.relative * best.score:
                 break
-            quoted = " ".join(cand.hit.article.text[cand.start : cand.end].split())
-            if quoted in seen_text:
-                continue  # overlapping chunks repeat sentences; quote each once
-            seen_text.add(quoted)
-            chosen.append(cand)
-        chosen.sort(key=lambda c: (c.number, c.start))
-        citations = [
-            Citation(c.number, c.hit.article.id, c.start, c.end, c.hit.article.text[c.start : c.end]) for c in chosen
+            if not any(_near_duplicate(cand.text, c.text) for c in chosen):
+                chosen.append(cand)
+        if info.kind == WHY and not explains(best.text):
+            # a sentence that restates a "warum" question is usually followed by its explanation
+            following = _next_sentence(best)
+            if following is not None and all(following.start != c.start for c in chosen):
+                chosen = [*chosen[: self.max_sentences - 1], following]
+        return sorted(chosen, key=lambda c: (c.number, c.start))
+
+    def _summary(self, hits: list[Hit], context: AskContext) -> list[Candidate]:
+        """The top article's lead sentence and the sentences most central to it, in reading order."""
+        top = hits[0]
+        text = top.article.text
+        spans = [
+            (s, e)
+            for s, e in passage_sentences(text, 0, len(text))
+            if (top.article.id, s) not in context.quoted and len(text[s:e].split()) >= 4
         ]
-        text = " ".join(f"{' '.join(c.text.split())} [{c.number}]" for c in citations)
-        return Answer(text, citations, hits, {"generate_ms": _ms(started)})
+        if not spans:
+            return []
+        vectors = self.embedder.embed([text[s:e] for s, e in spans])
+        centre = vectors.mean(axis=0)
+        central = np.argsort(-(vectors @ centre), kind="stable").tolist()
+        order = [0, *[i for i in central if i != 0]]
+        picked: list[int] = []
+        for i in order:
+            if len(picked) == self.max_sentences:
+                break
+            if not any(
+                _near_duplicate(text[spans[i][0] : spans[i][1]], text[spans[j][0] : spans[j][1]]) for j in picked
+            ):
+                picked.append(i)
+        number = 1
+        return [Candidate(number, top, *spans[i], 0.0, True) for i in sorted(picked)]
+
+
+_ANAPHORIC_START = re.compile(r"^\W*(?:er|sie|es|dies|diese[rsmn]?|dabei|damit|dort|dazu|daher|deshalb|zudem)\b", re.I)
+
+
+_FULL_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-ZÄÖÜ][a-zäöüß]+(?:[ -][A-ZÄÖÜ][a-zäöüß]+)+")
+
+
+def _full_names(question: str) -> list[str]:
+    """Runs of two or more capitalised words that do not open the question: "Angela Merkel", "Olaf Scholz"."""
+    return [m.group() for m in _FULL_NAME.finditer(question.strip())]
+
+
+def _coverage(wanted: set[str], found: set[str]) -> float:
+    """Share of ``wanted`` stems in ``found``; a stem also counts inside a German compound that starts or
+    ends with it ("gesprach" in "telefongesprach"), as a compound names a kind of its head word."""
+    if not wanted:
+        return 0.0
+    hits = 0
+    for term in wanted:
+        if term in found or (
+            len(term) >= 5 and any(len(f) > len(term) and (f.endswith(term) or f.startswith(term)) for f in found)
+        ):
+            hits += 1
+    return hits / len(wanted)
+
+
+def _previous_sentence(text: str, start: int) -> str:
+    before = passage_sentences(text, max(0, start - 600), start)
+    return text[before[-1][0] : before[-1][1]] if before else ""
+
+
+def _next_sentence(cand: Candidate) -> Candidate | None:
+    text = cand.hit.article.text
+    for s, e in passage_sentences(text, cand.end, len(text)):
+        return Candidate(cand.number, cand.hit, s, e, cand.score, True)
+    return None
+
+
+def _near_duplicate(a: str, b: str) -> bool:
+    """Two sentences that share most of their words (a lead repeated in a later paragraph, a syndicated copy)."""
+    wa, wb = set(a.lower().split()), set(b.lower().split())
+    return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) > 0.8
+
+
+def _parts(chosen: list[Candidate], english: bool) -> list[Part]:
+    """Quotes grouped by article in the order cited, each group after one framing sentence with its date."""
+    parts: list[Part] = []
+    previous: str | None = None
+    for c in chosen:
+        if c.hit.article.id != previous:
+            frame = framing(c.hit.article.date, english)
+            if frame:
+                parts.append(Part(frame))
+            previous = c.hit.article.id
+        parts.append(Part(shown(c.text), c.number))
+    return parts
 
 
 def _ms(started: float) -> float:
@@ -194,5 +315,5 @@ def _ms(started: float) -> float:
 
 def best_evidence(generator: ExtractiveGenerator, question: str, hits: list[Hit]) -> float:
     """The score the decline decision is made on (0 when nothing was retrieved)."""
-    ranked = generator.score_sentences(question, hits)
+    _, ranked = generator.score_sentences(question, hits)
     return ranked[0].score if ranked else 0.0

@@ -1,0 +1,68 @@
+"""The answer step's values and its seam: ``Generator.generate(question, hits, context) -> Answer``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from rag.retrieval import Hit
+
+DECLINE_DE = "Dazu steht nichts in den Artikeln."
+DECLINE_EN = "The articles do not say."
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A quoted sentence: passage ``number`` (1-based, as shown) and its exact offsets in the article."""
+
+    number: int
+    article_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Part:
+    """A piece of an answer's text: a quote with its passage number, or (``number`` None) framing words."""
+
+    text: str
+    number: int | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant says, the sentences it cites, the passages it read and how long it took.
+
+    ``parts`` is ``text`` in pieces (framing sentences and cited quotes), so that a renderer can link
+    each ``[n]`` without parsing the text.
+    """
+
+    text: str
+    citations: list[Citation]
+    passages: list[Hit]
+    timings: dict[str, float] = field(default_factory=dict)
+    declined: bool = False
+    parts: list[Part] = field(default_factory=list)
+    question_type: str = "other"
+
+
+@dataclass(frozen=True)
+class AskContext:
+    """What a conversation adds to a question.
+
+    Attributes:
+        topic: the earlier question a follow-up leans on ("" for a question that stands alone).
+        speaker: the person a pronoun in the question stands for ("er" -> "Trump").
+        quoted: ``(article_id, start)`` of sentences already quoted in this conversation; not repeated.
+    """
+
+    topic: str = ""
+    speaker: str | None = None
+    quoted: frozenset[tuple[str, int]] = frozenset()
+
+
+class Generator(Protocol):
+    """Writes an answer to ``question`` from retrieved ``hits``."""
+
+    def generate(self, question: str, hits: list[Hit], context: AskContext | None = None) -> Answer: ...

@@ -1,0 +1,64 @@
+"""A chat's memory: which earlier question a follow-up leans on, who "er" is, and what was quoted.
+
+Example:
+    >>> chat = Conversation()
+    >>> chat.context("Und wann?", content_words=1).topic
+    ''
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rag.answer.base import Answer, AskContext
+from rag.answer.question import read_question
+
+FOLLOW_UP_MAX_WORDS = 2  # a question with at most this many content words cannot stand alone
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One exchange: the question, the topic it was answered under, and the answer."""
+
+    question: str
+    context: AskContext
+    answer: Answer
+
+
+@dataclass
+class Conversation:
+    """The turns of one chat, oldest first."""
+
+    turns: list[Turn] = field(default_factory=list)
+
+    def context(self, question: str, content_words: int) -> AskContext:
+        """What the conversation adds to ``question``.
+
+        A follow-up ("Und wann?", "Was sagte er dazu?", "Wer war noch dabei?") has few content words
+        or refers back without naming anything new; it is read under the earlier topic, its pronoun
+        speaker is the person that topic named, and sentences quoted before are not quoted again. A
+        question that names its own topic starts afresh.
+        """
+        if not self.turns:
+            return AskContext()
+        last = self.turns[-1]
+        topic = last.context.topic or last.question
+        info = read_question(question)
+        topic_words = {w.lower() for w in topic.split()} | {w.lower().strip("?,.!") for w in topic.split()}
+        new_names = [n for n in info.names if n.lower() not in topic_words]
+        follows = content_words <= FOLLOW_UP_MAX_WORDS or (info.anaphoric and not new_names)
+        if not follows:
+            return AskContext()
+        earlier = read_question(topic)
+        speaker = last.context.speaker or earlier.speaker or (earlier.names[0] if earlier.names else None)
+        quoted = frozenset((c.article_id, c.start) for turn in self.turns for c in turn.answer.citations)
+        return AskContext(topic=topic, speaker=speaker, quoted=quoted)
+
+    def cited_articles(self) -> list[str]:
+        """Article ids the last answer cited, in citation order (a follow-up reads these first)."""
+        if not self.turns:
+            return []
+        return list(dict.fromkeys(c.article_id for c in self.turns[-1].answer.citations))
+
+    def add(self, question: str, context: AskContext, answer: Answer) -> None:
+        self.turns.append(Turn(question, context, answer))

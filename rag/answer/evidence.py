@@ -1,0 +1,118 @@
+"""What a sentence can answer: dates and times, numbers, reasons, places, and who is quoted.
+
+These are rules over German news prose, not a model: each says whether a sentence holds the kind of
+information a question type asks for (a "wann" question wants a date or time expression).
+
+Example:
+    >>> has_time("Trump und Putin telefonieren am Samstag.")
+    True
+    >>> attributed_to("Am Freitag gab Kreml-Sprecher Dmitri Peskow an, dass Trump anruft.", "Trump")
+    False
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.question import HOW_MANY, SAID, WHEN, WHERE, WHY
+
+_MONTHS = (
+    "januar|jänner|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|"
+    "january|february|march|may|june|july|october|december"
+)
+_DAYS = "montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag"
+# a date or time a reader can place: vague words ("bald", "zeitnah", "damals") do not count
+_TIME = re.compile(
+    rf"\b(?:{_MONTHS}|{_DAYS})s?\b|\b(?:1[0-9]|20)\d\d(?:er)?\b|\b\d{{1,2}}\.\d{{1,2}}\.(?:\d{{2,4}})?"
+    r"|\b\d{1,2}(?:[.:]\d\d)? uhr\b|\b(?:gestern|vorgestern|morgen|übermorgen)\b"
+    r"|\b(?:letzte[nmr]?|vergangene[nmr]?|nächste[nmr]?|kommende[nmr]?|vorige[nmr]?)\s+"
+    r"(?:woche|monat|jahr|jahres|jahrzehnt|wochenende)s?\b"
+    r"|\b(?:frühjahr|frühling|sommer|herbst|winter|jahrhundert\w*|jahrzehnt\w*|mittelalter\w*|antike)\b"
+    r"|\bvor (?:gut |knapp |rund |etwa |mehr als )?(?:\w+ )?(?:tagen|wochen|monaten|jahren|jahrzehnten)\b"
+    r"|\bseit (?:\w+ )?(?:tagen|wochen|monaten|jahren|jahrzehnten)\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = (
+    "eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|vierzig|fünfzig|hundert|"
+    "tausend|million|millionen|milliarde|milliarden|prozent|hälfte|drittel|viertel|dutzend|dutzende"
+)
+_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\w*\b", re.IGNORECASE)
+# connectives that give a reason inside the sentence ("Grund" alone often just restates the question)
+_BECAUSE = re.compile(
+    r"\b(?:weil|denn|da|wegen|aufgrund|angesichts|deshalb|deswegen|daher|darum|infolge|sodass|um\b.{1,80}\bzu)\b",
+    re.IGNORECASE,
+)
+_REASON = re.compile(
+    r"\b(?:weil|denn|da|wegen|aufgrund|angesichts|deshalb|deswegen|daher|darum|dadurch|infolge|dank|"
+    r"grund|gründe|ursache|ursachen|sodass|damit|führte|führten|zurückzuführen|begründet\w*|um\b.{1,80}\bzu)\b",
+    re.IGNORECASE,
+)
+_PLACE = re.compile(r"\b(?:in|im|nach|aus|bei|auf|vor|nahe)\s+(?:der |dem |den )?[A-ZÄÖÜ][\w-]+")
+_SPEECH = re.compile(
+    r"\b(?:sagte|sagt|sagten|sagen|gesagt|erklärte|erklärt|erklärten|betonte|betont|äußerte|geäußert|meinte|"
+    r"kündigte|angekündigt|teilte|mitgeteilt|gab|warnte|forderte|behauptete|bekräftigte|sprach|fragte|räumte|"
+    r"zufolge|laut|wies|kritisierte|bezeichnete|nannte|versicherte|schrieb|twitterte|bestätigte|verwies|"
+    r"unterstrich|ergänzte|hieß)\b",
+    re.IGNORECASE,
+)
+_CLAUSE = re.compile(r"[,;:–—]|\s-\s")
+
+
+def has_time(sentence: str) -> bool:
+    """A date or time expression: a month, weekday, year, clock time, or a relative one ("letzte Woche")."""
+    return _TIME.search(sentence) is not None
+
+
+def has_number(sentence: str) -> bool:
+    """A number, in digits or words ("drei", "Millionen", "Prozent")."""
+    return _NUMBER.search(sentence) is not None
+
+
+def gives_reason(sentence: str) -> bool:
+    """A causal or purpose connective ("weil", "wegen", "deshalb", "um … zu")."""
+    return _REASON.search(sentence) is not None
+
+
+def explains(sentence: str) -> bool:
+    """A causal connective inside the sentence ("weil", "wegen", "deshalb", "um … zu")."""
+    return _BECAUSE.search(sentence) is not None
+
+
+def names_place(sentence: str) -> bool:
+    """A preposition of place before a capitalised word ("in Istanbul", "nach Moskau")."""
+    return _PLACE.search(sentence) is not None
+
+
+def attributed_to(sentence: str, speaker: str) -> bool:
+    """Whether a clause of ``sentence`` has a verb of saying and names ``speaker``.
+
+    The clause test keeps "Peskow gab an, dass Trump …" from counting as something Trump said.
+    """
+    wanted = speaker.lower()
+    for clause in _CLAUSE.split(sentence):
+        words = {w.lower().rstrip("s") for w in re.findall(r"[\w-]+", clause)} | {
+            part.lower() for w in re.findall(r"[\w-]+", clause) for part in w.split("-")
+        }
+        if _SPEECH.search(clause) and (wanted in words or wanted.rstrip("s") in words):
+            return True
+    return False
+
+
+def reports_speech(sentence: str) -> bool:
+    """A verb of saying, or a quotation mark: the sentence reports what someone said."""
+    return _SPEECH.search(sentence) is not None or any(q in sentence for q in '"„“»«')
+
+
+def matches_kind(kind: str, sentence: str, speaker: str | None = None) -> bool:
+    """Whether ``sentence`` holds what a question of ``kind`` asks for (False for kinds without a rule)."""
+    if kind == WHEN:
+        return has_time(sentence)
+    if kind == HOW_MANY:
+        return has_number(sentence)
+    if kind == WHY:
+        return gives_reason(sentence)
+    if kind == WHERE:
+        return names_place(sentence)
+    if kind == SAID:
+        return attributed_to(sentence, speaker) if speaker else reports_speech(sentence)
+    return False

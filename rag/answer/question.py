@@ -1,0 +1,266 @@
+"""What a question asks: its language, its type (wer, wann, wo, warum, wie viele, was sagte X …), the
+speaker it asks about, and the names and numbers it mentions.
+
+Example:
+    >>> q = read_question("Was sagte Peskow über das Telefonat?")
+    >>> q.kind, q.speaker, q.english
+    ('said', 'Peskow', False)
+    >>> read_question("When did Trump and Putin talk?").kind
+    'when'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+WHEN, WHERE, WHO, WHY, HOW_MANY, SAID, SUMMARY, OTHER = (
+    "when",
+    "where",
+    "who",
+    "why",
+    "how_many",
+    "said",
+    "summary",
+    "other",
+)
+
+_WORD = re.compile(r"[\w-]+", re.UNICODE)
+_SPEECH_DE = (
+    r"(?:sagte|sagt|sagten|gesagt|äußerte|geäußert|erklärte|erklärt|meinte|meint|betonte|kündigte|forderte|"
+    r"warnte|behauptete|berichtete)"
+)
+# the order matters: "was sagte X" before the plain "was", "wie viele" before "wie"
+_KINDS_DE: list[tuple[str, re.Pattern[str]]] = [
+    (SUMMARY, re.compile(r"\b(fass\w*\b.*\bzusammen|zusammenfassung|worum geht es)\b", re.I)),
+    (SAID, re.compile(rf"^\s*(?:und\s+)?(?:was|wie)\s+(?:hat|haben\s+)?\s*{_SPEECH_DE}\b|\bwie äußert\w*", re.I)),
+    (SAID, re.compile(rf"^\s*(?:und\s+)?was\s+(?:hat|haben)\s+.+\s+{_SPEECH_DE}\s*\??\s*$", re.I)),
+    (
+        HOW_MANY,
+        re.compile(r"\b(wie\s*viele?\w*|wieviel\w*|wie (hoch|groß|alt|lange|weit|oft|schwer|teuer|stark))\b", re.I),
+    ),
+    (WHEN, re.compile(r"\b(wann|seit wann|bis wann|in welchem jahr|an welchem tag|welches datum)\b", re.I)),
+    (WHERE, re.compile(r"\b(wo|wohin|woher|in welche[mnr]? (land|stadt|ort|region))\b", re.I)),
+    (WHY, re.compile(r"\b(warum|wieso|weshalb|weswegen|wozu|aus welchem grund)\b", re.I)),
+    (WHO, re.compile(r"\b(wer|wen|wem|wessen|welche person)\b", re.I)),
+]
+_KINDS_EN: list[tuple[str, re.Pattern[str]]] = [
+    (SUMMARY, re.compile(r"\b(summari[sz]e|summary|what is .* about)\b", re.I)),
+    (SAID, re.compile(r"\bwhat (did|does|has|have) .+ (say|said|state|claim)\b", re.I)),
+    (HOW_MANY, re.compile(r"\bhow (many|much|long|old|often|far|big|large|high)\b", re.I)),
+    (WHEN, re.compile(r"\b(when|what year|what date|which year|since when)\b", re.I)),
+    (WHERE, re.compile(r"\b(where)\b", re.I)),
+    (WHY, re.compile(r"\b(why|for what reason)\b", re.I)),
+    (WHO, re.compile(r"\b(who|whom|whose)\b", re.I)),
+]
+_SPEAKER_DE = re.compile(
+    rf"(?:was|wie)\s+(?:hat|haben)?\s*(?:{_SPEECH_DE})\s+(?:der|die|das)?\s*(?P<a>[\w-]+(?:\s+[A-ZÄÖÜ][\w-]+)*)"
+    rf"|was\s+(?:hat|haben)\s+(?:der|die)?\s*(?P<b>[\w-]+(?:\s+[A-ZÄÖÜ][\w-]+)*)\s+.*?{_SPEECH_DE}",
+    re.I,
+)
+_SPEAKER_EN = re.compile(
+    r"(?i:what) (?i:did|does|has|have) (?:the )?(?P<a>[\w-]+(?: [A-Z][\w-]+)*) (?i:say|said|state)"
+)
+_PRONOUNS_DE = frozenset(["er", "sie", "ihm", "ihr", "ihn", "ihnen", "es"])
+_PRONOUNS_EN = frozenset(["he", "she", "him", "her", "they", "them", "it"])
+_ANAPHORA = frozenset(
+    [
+        "er",
+        "sie",
+        "ihm",
+        "ihn",
+        "ihr",
+        "ihnen",
+        "dazu",
+        "dabei",
+        "darüber",
+        "davon",
+        "daran",
+        "damals",
+        "dort",
+        "dorthin",
+        "dies",
+        "diese",
+        "dieser",
+        "dieses",
+        "noch",
+        "ebenfalls",
+        "außerdem",
+        "he",
+        "she",
+        "him",
+        "her",
+        "they",
+        "them",
+        "there",
+        "then",
+        "that",
+        "this",
+        "also",
+        "else",
+    ]
+)
+_QUESTION_WORDS = frozenset(
+    [
+        "was",
+        "wer",
+        "wen",
+        "wem",
+        "wessen",
+        "wann",
+        "wo",
+        "wohin",
+        "woher",
+        "warum",
+        "wieso",
+        "weshalb",
+        "weswegen",
+        "wozu",
+        "wie",
+        "welche",
+        "welcher",
+        "welches",
+        "welchen",
+        "welchem",
+        "und",
+        "what",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "which",
+        "and",
+        "did",
+        "does",
+        "do",
+        "is",
+        "are",
+        "was",
+        "were",
+    ]
+)
+_ENGLISH_HINTS = frozenset(
+    [
+        "the",
+        "what",
+        "who",
+        "when",
+        "where",
+        "why",
+        "how",
+        "which",
+        "did",
+        "does",
+        "is",
+        "are",
+        "was",
+        "were",
+        "with",
+        "of",
+        "and",
+        "to",
+        "about",
+        "say",
+        "said",
+    ]
+)
+_GERMAN_HINTS = frozenset(
+    [
+        "der",
+        "die",
+        "das",
+        "wer",
+        "wann",
+        "wo",
+        "warum",
+        "wie",
+        "welche",
+        "welcher",
+        "hat",
+        "ist",
+        "sind",
+        "war",
+        "mit",
+        "und",
+        "zu",
+        "den",
+        "dem",
+        "über",
+        "sagte",
+    ]
+)
+_NUMBER = re.compile(r"\b\d[\d.,]*\b")
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    """A question read for answering.
+
+    Attributes:
+        text: the question as asked.
+        kind: one of ``when where who why how_many said summary other``.
+        english: asked in English (the framing sentence and a refusal are then English).
+        speaker: for ``said`` questions, the person asked about ("Peskow"); a pronoun when the
+            question says "er"/"he" (a conversation resolves it).
+        names: capitalised words after the first (names, places and, in German, nouns).
+        numbers: numbers written with digits.
+        anaphoric: it refers back ("dazu", "er", "noch", "Und wann?").
+    """
+
+    text: str
+    kind: str
+    english: bool
+    speaker: str | None
+    names: tuple[str, ...]
+    numbers: tuple[str, ...]
+    anaphoric: bool
+
+    @property
+    def pronoun_speaker(self) -> bool:
+        return self.speaker is not None and self.speaker.lower() in (_PRONOUNS_DE | _PRONOUNS_EN)
+
+
+def is_english(question: str) -> bool:
+    """Whether the question is English rather than German, by counting function words of each."""
+    words = re.findall(r"\w+", question.lower())
+    return sum(w in _ENGLISH_HINTS for w in words) > sum(w in _GERMAN_HINTS for w in words)
+
+
+def read_question(question: str) -> QuestionInfo:
+    """Read a question's language, type, speaker, names, numbers and whether it refers back."""
+    english = is_english(question)
+    kind = next((k for k, pattern in (_KINDS_EN if english else _KINDS_DE) if pattern.search(question)), OTHER)
+    speaker = _speaker(question, english) if kind == SAID else None
+    words = _WORD.findall(question)
+    lowered = [w.lower() for w in words]
+    names = tuple(w for i, w in enumerate(words) if i > 0 and w[:1].isupper() and w.lower() not in _QUESTION_WORDS)
+    anaphoric = (lowered[:1] == ["und"] or lowered[:1] == ["and"]) or any(w in _ANAPHORA for w in lowered[1:])
+    return QuestionInfo(question, kind, english, speaker, names, tuple(_NUMBER.findall(question)), anaphoric)
+
+
+def _speaker(question: str, english: bool) -> str | None:
+    found = (_SPEAKER_EN if english else _SPEAKER_DE).search(question)
+    if not found:
+        return None
+    name = found.group("a") or found.group("b") or ""
+    words = name.split()
+    if words and words[0].lower() in (_PRONOUNS_DE | _PRONOUNS_EN):
+        return words[0]
+    # "Was sagte der Kreml-Sprecher Peskow über …": the run of capitalised words, its last one the name
+    run = []
+    for word in words:
+        if not word[:1].isupper():
+            break
+        run.append(word)
+    return run[-1] if run else None
+
+
+def content_words(info: QuestionInfo, tokens: list[str]) -> list[str]:
+    """``tokens`` (stemmed words of the question) without question words and, for English, English function words."""
+    from bm25s.stopwords import STOPWORDS_EN
+
+    drop = {*_QUESTION_WORDS, *(STOPWORDS_EN if info.english else ()), "say", "said", "sagt", "sagte"}
+    return [t for t in tokens if t not in drop]
