@@ -11,14 +11,15 @@ Example:
 from __future__ import annotations
 
 import html
-import re
 from typing import Any
 from urllib.parse import urlparse
 
-from rag.generation import Answer
+from rag.answer import Answer
+from rag.answer.extractive import article_date
+from rag.corpus import Article
 from rag.retrieval import Hit
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|~$])")
+SOURCES_HINT = "Die nächsten Passagen stehen rechts unter „Quellen“; keine belegt die Frage."
 
 
 def highlight(text: str, offset: int, spans: list[tuple[int, int]]) -> str:
@@ -36,19 +37,28 @@ def highlight(text: str, offset: int, spans: list[tuple[int, int]]) -> str:
     return "".join(pieces)
 
 
-def safe_markdown(text: str) -> str:
-    """Article text made inert for a Markdown renderer: HTML escaped, Markdown syntax backslashed."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+def answer_chat_text(answer: Answer) -> str:
+    """The answer as the chat shows it: plain text (the chat renders no Markdown or HTML), each quote
+    followed by its ``[n]``, which the page turns into a link to source card n.
 
-
-def answer_markdown(answer: Answer) -> str:
-    """The answer for the chat: quoted sentences as inert text, each with its [n] marker."""
+    Plain text is also what the chat's copy button copies: no escapes, no markup.
+    """
     if answer.declined or not answer.citations:
-        lines = [safe_markdown(answer.text)]
-        if answer.passages:
-            lines.append("\n_Die nächsten Passagen stehen rechts unter „Quellen“._")
-        return "\n".join(lines)
-    return " ".join(f"{safe_markdown(' '.join(c.text.split()))} [{c.number}]" for c in answer.citations)
+        return f"{answer.text}\n\n{SOURCES_HINT}" if answer.passages else answer.text
+    return answer.text
+
+
+def source_label(article: Article) -> str:
+    """ "Headline (outlet, Februar 2025)"; the file name stands in for an outlet only when there is none."""
+    return f"{article.title} ({', '.join(x for x in (_outlet(article), _when(article)) if x)})"
+
+
+def _outlet(article: Article) -> str:
+    return article.source or (article.path.rsplit("/", 1)[-1] if article.path else "")
+
+
+def _when(article: Article) -> str:
+    return article_date(article.date, english=False) or "ohne Datum"
 
 
 def _safe_url(url: str) -> str | None:
@@ -57,28 +67,39 @@ def _safe_url(url: str) -> str | None:
 
 
 def passage_html(number: int, hit: Hit, answer: Answer) -> str:
-    """One source card: headline, date, source, the passage with cited spans marked, the whole article."""
+    """One source card: headline, outlet and date, the passage with cited spans marked, the whole article.
+
+    Uncited passages are collapsed to their headline; a declined answer shows no relevance figure, which
+    would read as confidence in passages that do not answer.
+    """
     art = hit.article
     spans = [(c.start, c.end) for c in answer.citations if c.number == number]
     cited = " cited" if spans else ""
-    meta = " · ".join(html.escape(x) for x in (art.date or "ohne Datum", art.source) if x)
+    meta = " · ".join(html.escape(x) for x in (_outlet(art), _when(art)) if x)
     link = _safe_url(art.url)
     link_html = (
         f' · <a href="{html.escape(link)}" target="_blank" rel="noopener noreferrer">Original</a>' if link else ""
     )
-    return (
-        f'<div class="rag-source{cited}" id="source-{number}">'
-        f'<div class="rag-source-head"><b>[{number}]</b> {html.escape(art.title)}</div>'
-        f'<div class="rag-source-meta">{meta}{link_html} · Relevanz {hit.score:.2f}</div>'
+    score = "" if answer.declined else f" · Trefferwert {hit.score:.2f}"
+    body = (
+        f'<div class="rag-source-meta">{meta}{link_html}{score}</div>'
         f'<blockquote class="rag-passage">{highlight(hit.chunk.text, hit.chunk.start, spans)}</blockquote>'
         f"<details><summary>Ganzen Artikel anzeigen</summary>"
         f'<div class="rag-article">{highlight(art.text, 0, spans)}</div></details>'
-        "</div>"
+    )
+    head = f"<b>[{number}]</b> {html.escape(art.title)}"
+    if spans:
+        return (
+            f'<div class="rag-source{cited}" id="source-{number}"><div class="rag-source-head">{head}</div>{body}</div>'
+        )
+    return (
+        f'<details class="rag-source" id="source-{number}"><summary class="rag-source-head">{head}</summary>'
+        f"{body}</details>"
     )
 
 
 def sources_html(answer: Answer | None) -> str:
-    """The sources panel: cited passages first, then the other retrieved ones."""
+    """The sources panel: cited passages first and open, the other retrieved ones collapsed."""
     if answer is None or not answer.passages:
         return '<div class="rag-empty">Noch keine Quellen: stellen Sie eine Frage.</div>'
     cited = {c.number for c in answer.citations}
@@ -104,6 +125,7 @@ def answer_to_dict(question: str, answer: Answer) -> dict[str, Any]:
         "question": question,
         "answer": answer.text,
         "declined": answer.declined,
+        "question_type": answer.question_type,
         "citations": [
             {"number": c.number, "article_id": c.article_id, "start": c.start, "end": c.end, "text": c.text}
             for c in answer.citations

@@ -19,6 +19,15 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--embedder", help="use-multilingual (default), minilm, st:PATH_OR_NAME, hash-DIM")
 
 
+def _question_options(parser: argparse.ArgumentParser, json_help: str) -> None:
+    parser.add_argument("--k", type=int, help="number of passages to read (default 5)")
+    parser.add_argument("--retriever", choices=["hybrid", "dense", "bm25"], help="default hybrid")
+    parser.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="only articles from this date on")
+    parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="only articles up to this date")
+    parser.add_argument("--json", action="store_true", help=json_help)
+    _common(parser)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rag", description="Answer questions about German news articles, citing the passages."
@@ -42,12 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = sub.add_parser("ask", help="answer one question from the index")
     ask.add_argument("question")
-    ask.add_argument("--k", type=int, help="number of passages to read (default 5)")
-    ask.add_argument("--retriever", choices=["hybrid", "dense", "bm25"], help="default hybrid")
-    ask.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="only articles from this date on")
-    ask.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="only articles up to this date")
-    ask.add_argument("--json", action="store_true", help="print answer, citations, passages and timings as JSON")
-    _common(ask)
+    _question_options(ask, "print answer, citations, passages and timings as JSON")
+
+    chat = sub.add_parser(
+        "chat", help="a conversation: follow-ups such as 'Und wann?' are read with the questions before"
+    )
+    _question_options(chat, "read one question per line from standard input, write one JSON object per line")
 
     serve = sub.add_parser("serve", help="open the chat UI (builds the index from seeds/ if there is none)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
@@ -103,11 +112,59 @@ def run_ask(args: argparse.Namespace) -> int:
 
         print(json.dumps(answer_to_dict(args.question, answer), ensure_ascii=False, indent=2))
         return EXIT_OK
+    _print_answer(answer)
+    return EXIT_OK
+
+
+def _print_answer(answer: Any) -> None:
+    from rag.citations import source_label
+
     print(answer.text)
     for number, hit in enumerate(answer.passages, start=1):
         cited = "*" if any(c.number == number for c in answer.citations) else " "
-        print(f"{cited}[{number}] {hit.article.title} ({hit.article.date or 'no date'}, {hit.article.source})")
-    return EXIT_OK
+        print(f"{cited}[{number}] {source_label(hit.article)}")
+
+
+def run_chat(args: argparse.Namespace) -> int:
+    """A conversation on standard input: interactive on a terminal, JSON Lines with ``--json``."""
+    from rag.answer.conversation import Conversation
+    from rag.citations import answer_to_dict
+    from rag.pipeline import Pipeline
+    from rag.retrieval import DateRange
+
+    pipe = Pipeline(_settings(args))
+    filters = DateRange.parse(args.date_from, args.date_to)
+    pipe.index  # noqa: B018 - a missing or damaged index is reported before the first question
+    conversation = Conversation()
+    interactive = not args.json and sys.stdin.isatty()
+    if interactive:
+        print("Fragen zu den Artikeln; Folgefragen beziehen sich auf das Gespräch. Ende mit Strg-D.", file=sys.stderr)
+    while True:
+        if interactive:
+            try:
+                line = input("Frage> ")
+            except EOFError:
+                print(file=sys.stderr)
+                return EXIT_OK
+        else:
+            line = sys.stdin.readline()
+            if not line:
+                return EXIT_OK
+        if not line.strip():
+            continue
+        try:
+            answer = pipe.ask(line, conversation, filters=filters)
+        except RagError as err:
+            if args.json:
+                print(json.dumps({"question": line.strip(), "error": str(err)}, ensure_ascii=False), flush=True)
+            else:
+                print(f"rag: error: {err}", file=sys.stderr)
+            continue
+        if args.json:
+            print(json.dumps(answer_to_dict(line.strip(), answer), ensure_ascii=False), flush=True)
+        else:
+            _print_answer(answer)
+            print()
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -142,7 +199,7 @@ class ProgressBar:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``rag`` command; returns the exit status."""
     args = build_parser().parse_args(argv)
-    runners = {"ingest": run_ingest, "ask": run_ask, "serve": run_serve}
+    runners = {"ingest": run_ingest, "ask": run_ask, "chat": run_chat, "serve": run_serve}
     try:
         if args.command == "eval":
             from rag.evaluation import run_eval_command

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 
 class RagError(Exception):
-    """Base class: printed by the CLI as one line and shown by the UI as a message."""
+    """Base class: printed by the CLI as one line and shown by the UI as a message.
+
+    Args:
+        message: the English message the CLI prints.
+        german: the same for the German UI, where a user can cause this error there.
+    """
+
+    def __init__(self, message: str, german: str | None = None) -> None:
+        super().__init__(message)
+        self.german = german
 
 
 class CorpusError(RagError):

@@ -44,14 +44,20 @@ class DateRange:
             try:
                 return date_bounds(parse_date(str(value)))[1 if last else 0]
             except ValueError as err:
-                raise RagError(f"date filter: {err}") from None
+                raise RagError(
+                    f"date filter: {err}",
+                    f"Datumsfilter: „{value}“ ist kein Datum; bitte JJJJ-MM oder JJJJ-MM-TT angeben.",
+                ) from None
 
         start, end = bound(date_from, False), bound(date_to, True)
         return cls(start, end) if (start or end) else None
 
     def __post_init__(self) -> None:
         if self.start and self.end and self.start > self.end:
-            raise RagError(f"date range starts after it ends: {self.start} > {self.end}")
+            raise RagError(
+                f"date range starts after it ends: {self.start} > {self.end}",
+                f"Der Zeitraum beginnt nach seinem Ende ({self.start} > {self.end}).",
+            )
 
 
 @dataclass(frozen=True)

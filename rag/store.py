@@ -292,6 +292,16 @@ class Store:
             [d[1] for d in chunk_dates],
         )
 
+    def recent_articles(self, limit: int) -> list[Article]:
+        """Up to ``limit`` articles, newest first (undated ones last)."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT id, title, text, date, source, url, path FROM articles "
+                "ORDER BY date_end IS NULL, date_end DESC, id LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [Article(*row) for row in rows]
+
     def articles(self, ids: Iterable[str]) -> dict[str, Article]:
         wanted = list(dict.fromkeys(ids))
         if not wanted:

@@ -9,20 +9,72 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from rag.answer.conversation import Conversation
 from rag.errors import RagError
 from rag.pipeline import Pipeline
 from rag.retrieval import DateRange
 from rag.settings import RETRIEVERS, Settings
 
 CSS = """
-.rag-source { border: 1px solid #d0d7de; border-radius: 8px; padding: 8px 12px; margin-bottom: 10px; }
+#sources { max-height: 78vh; overflow-y: auto; padding-right: 4px; }
+.rag-source { display: block; border: 1px solid #d0d7de; border-radius: 8px; padding: 8px 12px; margin-bottom: 10px; }
 .rag-source.cited { border-color: #0969da; }
+.rag-source > summary { cursor: pointer; }
+.rag-source.rag-flash { box-shadow: 0 0 0 3px #fbbf24; transition: box-shadow 0.3s; }
 .rag-source-meta { color: #57606a; font-size: 0.85em; margin: 2px 0 6px; }
 .rag-passage { margin: 0; padding-left: 10px; border-left: 3px solid #d0d7de; white-space: pre-wrap; }
 .rag-article { white-space: pre-wrap; max-height: 320px; overflow-y: auto; font-size: 0.9em; }
 .rag-source mark { background: #fff3b0; padding: 0 1px; }
+a.rag-ref { cursor: pointer; text-decoration: underline; }
 """
-EXAMPLES = ["Mit wem erwartete Trump ein Gespräch?", "Wo trafen sich russische und US-Diplomaten?"]
+# The chat shows answers as plain text (article text is never rendered as markup); this script turns
+# each "[n]" in the chat into a link that opens, scrolls to and briefly highlights source card n.
+HEAD = r"""
+<script>
+(() => {
+  const REF = /\[(\d{1,2})\]/g;
+  function linkify(root) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    const nodes = [];
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      if (REF.test(node.nodeValue) && !node.parentElement.closest("a.rag-ref")) nodes.push(node);
+      REF.lastIndex = 0;
+    }
+    for (const node of nodes) {
+      const frag = document.createDocumentFragment();
+      let last = 0;
+      node.nodeValue.replace(REF, (m, n, at) => {
+        frag.append(node.nodeValue.slice(last, at));
+        const a = document.createElement("a");
+        a.className = "rag-ref"; a.dataset.source = n; a.href = "#source-" + n; a.textContent = m;
+        frag.append(a);
+        last = at + m.length;
+      });
+      frag.append(node.nodeValue.slice(last));
+      node.replaceWith(frag);
+    }
+  }
+  document.addEventListener("click", (event) => {
+    const ref = event.target.closest && event.target.closest("a.rag-ref");
+    if (!ref) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const card = document.getElementById("source-" + ref.dataset.source);
+    if (!card) return;
+    if (card.tagName === "DETAILS") card.open = true;
+    card.scrollIntoView({ behavior: "smooth", block: "start" });
+    card.classList.add("rag-flash");
+    setTimeout(() => card.classList.remove("rag-flash"), 1600);
+  }, true);
+  new MutationObserver(() => {
+    const chat = document.getElementById("chat");
+    if (chat) linkify(chat);
+  }).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+})();
+</script>
+"""
+FALLBACK_EXAMPLES = ["Mit wem erwartete Trump ein Gespräch?", "Wo trafen sich russische und US-Diplomaten?"]
 
 
 def default_seeds() -> Path:
@@ -44,29 +96,57 @@ def ensure_index(pipe: Pipeline, seeds: Path | None) -> None:
     print(f"rag: {report.summary()}", file=sys.stderr)
 
 
+def german_message(err: Exception) -> str:
+    """What the German UI says for an error: the error's German text, or a German frame around it."""
+    german = getattr(err, "german", None)
+    if german:
+        return f"⚠️ {german}"
+    if isinstance(err, RagError):
+        return f"⚠️ Fehler: {err}"
+    return "⚠️ Interner Fehler; die Frage konnte nicht beantwortet werden. Details stehen im Server-Protokoll."
+
+
 def respond(
     pipe: Pipeline,
     message: str,
     chat: list[dict[str, Any]],
-    asked: list[str],
+    conversation: Conversation,
     k: float,
     retriever: str,
     date_from: str,
     date_to: str,
-) -> tuple[str, list[dict[str, Any]], list[str], str]:
-    """One chat turn; errors become a message in the chat, never a traceback."""
-    from rag.citations import answer_markdown, sources_html
+) -> tuple[str, list[dict[str, Any]], Conversation, str]:
+    """One chat turn; a blank question changes nothing, errors become a German message, never a traceback."""
+    from rag.citations import answer_chat_text, sources_html
 
+    if not (message or "").strip():
+        return "", chat, conversation, gr_skip()
     chat = [*chat, {"role": "user", "content": message}]
     try:
-        answer = pipe.ask(
-            message, history=asked, k=int(k), retriever=retriever, filters=DateRange.parse(date_from, date_to)
-        )
-    except RagError as err:
-        chat.append({"role": "assistant", "content": f"⚠️ {err}"})
-        return "", chat, asked, sources_html(None)
-    chat.append({"role": "assistant", "content": answer_markdown(answer)})
-    return "", chat, [*asked, message.strip()], sources_html(answer)
+        filters = DateRange.parse(date_from, date_to)
+        answer = pipe.ask(message, conversation, k=int(k), retriever=retriever, filters=filters)
+    except Exception as err:  # every failure becomes a message in the chat
+        if not isinstance(err, RagError):
+            print(f"rag: error answering {message!r}: {err!r}", file=sys.stderr)
+        chat.append({"role": "assistant", "content": german_message(err)})
+        return "", chat, conversation, sources_html(None)
+    chat.append({"role": "assistant", "content": answer_chat_text(answer)})
+    return "", chat, conversation, sources_html(answer)
+
+
+def gr_skip() -> Any:
+    """Leave an output as it is."""
+    import gradio as gr
+
+    return gr.skip()
+
+
+def example_questions(pipe: Pipeline, limit: int = 3) -> list[str]:
+    """Questions the loaded index can answer, from its newest articles: who said something, a summary."""
+    from rag.answer.examples import questions_for
+
+    found = questions_for(pipe.store.recent_articles(20), limit) if pipe.store.exists() else []
+    return found or FALLBACK_EXAMPLES
 
 
 def build_app(pipe: Pipeline) -> Any:
@@ -80,7 +160,14 @@ def build_app(pipe: Pipeline) -> Any:
         with gr.Tab("Fragen"):
             with gr.Row():
                 with gr.Column(scale=3):
-                    chat = gr.Chatbot(label="Gespräch", height=480, elem_id="chat")
+                    chat = gr.Chatbot(
+                        label="Gespräch",
+                        height=480,
+                        elem_id="chat",
+                        render_markdown=False,
+                        latex_delimiters=[],
+                        buttons=["copy"],
+                    )
                     with gr.Row():
                         box = gr.Textbox(
                             placeholder="Frage stellen, z. B. „Mit wem erwartete Trump ein Gespräch?“",
@@ -90,25 +177,25 @@ def build_app(pipe: Pipeline) -> Any:
                         )
                         send = gr.Button("Fragen", variant="primary", scale=1, elem_id="send")
                     clear = gr.Button("Neues Gespräch", size="sm")
-                    gr.Examples(EXAMPLES, inputs=box)
+                    gr.Examples(example_questions(pipe), inputs=box, label="Beispiele aus den Artikeln")
                     with gr.Accordion("Einstellungen", open=False):
                         k = gr.Slider(1, 20, value=pipe.settings.k, step=1, label="Passagen (k)")
                         retriever = gr.Radio(list(RETRIEVERS), value=pipe.settings.retriever, label="Suche")
                         with gr.Row():
-                            date_from = gr.Textbox(label="von (YYYY-MM oder YYYY-MM-DD)")
+                            date_from = gr.Textbox(label="von (JJJJ-MM oder JJJJ-MM-TT)")
                             date_to = gr.Textbox(label="bis")
                 with gr.Column(scale=2):
                     sources = gr.HTML(sources_html(None), elem_id="sources")
-            asked = gr.State([])
-            inputs = [box, chat, asked, k, retriever, date_from, date_to]
-            outputs = [box, chat, asked, sources]
+            conversation = gr.State(Conversation())
+            inputs = [box, chat, conversation, k, retriever, date_from, date_to]
+            outputs = [box, chat, conversation, sources]
 
-            def turn(*values: Any) -> tuple[str, list[dict[str, Any]], list[str], str]:
+            def turn(*values: Any) -> tuple[str, list[dict[str, Any]], Conversation, str]:
                 return respond(pipe, *values)
 
             box.submit(turn, inputs, outputs)
             send.click(turn, inputs, outputs)
-            clear.click(lambda: ([], [], sources_html(None)), None, [chat, asked, sources])
+            clear.click(lambda: ([], Conversation(), sources_html(None)), None, [chat, conversation, sources])
         with gr.Tab("Evaluation"):
             from rag.evaluation_ui import build_eval_tab
 
@@ -123,4 +210,4 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, seeds: 
     pipe.ask("Aufwärmen")  # loads the index and the model now, not on the first user's question
     app = build_app(pipe)
     print(f"rag: serving on http://{host}:{port}", file=sys.stderr)
-    app.launch(server_name=host, server_port=port, css=CSS, show_error=False)
+    app.launch(server_name=host, server_port=port, css=CSS, head=HEAD, show_error=False)

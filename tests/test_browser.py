@@ -100,6 +100,23 @@ def test_question_gets_a_cited_answer_and_article_scripts_stay_text(server: str)
         assert page.locator("#sources .rag-source.cited mark").count() >= 1
         page.screenshot(path=str(ARTIFACTS / "answer.png"), full_page=True)
 
+        # [n] in the chat is a link: it opens, scrolls to and highlights source card n
+        page.locator("#chat a.rag-ref").first.click()
+        page.wait_for_selector("#sources .rag-flash", timeout=5_000)
+        flashed = page.locator("#sources .rag-flash").first.get_attribute("id")
+        assert flashed == "source-" + page.locator("#chat a.rag-ref").first.inner_text().strip("[]")
+
+        # a blank question adds no bubble; a bad date filter is answered in German
+        bubbles = page.locator("#chat .message").count()
+        _ask(page, "   ")
+        page.wait_for_timeout(800)
+        assert page.locator("#chat .message").count() == bubbles
+        page.get_by_text("Einstellungen").click()
+        page.get_by_label("von (JJJJ-MM oder JJJJ-MM-TT)").fill("gestern")
+        _ask(page, "Wann telefonierten Trump und Putin?")
+        page.wait_for_function("document.querySelector('#chat').innerText.includes('Datumsfilter')", timeout=30_000)
+        page.get_by_label("von (JJJJ-MM oder JJJJ-MM-TT)").fill("")
+
         _ask(page, "Was eröffnete der Ministerpräsident in Kiel?")
         page.wait_for_function("document.querySelector('#chat').innerText.includes('Kiel')", timeout=60_000)
         page.wait_for_selector("#sources .rag-source.cited", timeout=60_000)

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
+from rag.answer import Answer, Citation
 from rag.chunking import Chunk
-from rag.citations import answer_markdown, answer_to_dict, highlight, safe_markdown, sources_html
+from rag.citations import answer_chat_text, answer_to_dict, highlight, source_label, sources_html
 from rag.corpus import Article
-from rag.generation import Answer, Citation
 from rag.retrieval import Hit
 
 EVIL = 'Vorher. <script>alert(1)</script> <img src=x onerror="alert(2)"> Nachher.'
@@ -40,14 +40,30 @@ def test_links_are_offered_for_web_addresses_only():
     assert 'href="https://example.org/a?b=1&amp;c=2"' in html and "Nächste Passagen" in html
 
 
-def test_chat_markdown_is_inert():
-    md = answer_markdown(_answer())
-    assert "<script>" not in md and "<img" not in md
-    assert md.endswith("[1]")
-    assert safe_markdown("*fett* [x](y) #") == "\\*fett\\* \\[x\\]\\(y\\) \\#"
+def test_chat_text_is_plain_and_declines_point_to_the_sources():
+    answer = Answer("Laut dem Artikel vom Januar 2020: US-Präsident [1]", _answer().citations, _answer().passages)
+    assert answer_chat_text(answer) == "Laut dem Artikel vom Januar 2020: US-Präsident [1]"  # no Markdown escapes
+    declined = Answer("Dazu steht nichts in den Artikeln.", [], _answer().passages, declined=True)
+    assert answer_chat_text(declined).startswith("Dazu steht nichts") and "Quellen" in answer_chat_text(declined)
+
+
+def test_sources_are_labelled_by_headline_outlet_and_date():
+    art = Article("a", "Hafen meldet Rückgang", "Text.", "2020-04-24", "tagesspiegel.de", path="x.jsonl")
+    assert source_label(art) == "Hafen meldet Rückgang (tagesspiegel.de, 24. April 2020)"
+    seed = Article("b", "Titel", "Text.", "2017-01", "", path="seeds/000_a.txt")
+    assert source_label(seed) == "Titel (000_a.txt, Januar 2017)"
+
+
+def test_declined_answers_show_no_relevance_and_uncited_cards_are_collapsed():
+    hit = _answer().passages[0]
+    answered = sources_html(_answer())
+    declined = sources_html(Answer("Dazu steht nichts in den Artikeln.", [], [hit], declined=True))
+    assert "Trefferwert" in answered and "Trefferwert" not in declined
+    assert '<details class="rag-source" id="source-1">' in declined
+    assert '<div class="rag-source cited" id="source-1">' in answered
 
 
 def test_json_shape_of_an_answer():
     data = answer_to_dict("Frage?", _answer())
-    assert {"answer", "citations", "passages", "timings"} <= data.keys()
+    assert {"answer", "citations", "passages", "timings", "question_type"} <= data.keys()
     assert data["citations"][0]["number"] == 1 and data["passages"][0]["article_id"] == "a1"

@@ -80,3 +80,18 @@ def test_help_is_fast_and_lists_commands():
         check=True,
     ).stdout
     assert "torch" not in modules and "gradio" not in modules and "faiss" not in modules
+
+
+def test_chat_json_is_one_conversation_one_line_per_question(corpus_dir: Path, tmp_path: Path, monkeypatch, capsys):  # type: ignore[no-untyped-def]
+    import io
+
+    index = tmp_path / "idx"
+    assert _ingest(corpus_dir, index) == 0
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.StringIO("Was meldet der Hamburger Hafen?\n\nUnd die Kurzarbeit?\n   \n"))
+    assert main(["chat", "--json", "--index-dir", str(index), "--embedder", "hash-64"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["question"] for r in rows] == ["Was meldet der Hamburger Hafen?", "Und die Kurzarbeit?"]
+    for row in rows:
+        assert {"answer", "declined", "citations", "passages", "timings", "question_type"} <= row.keys()
+    assert rows[1]["passages"][0]["source"] == "hamburg.txt"  # the follow-up stayed with the topic
