@@ -13,6 +13,7 @@ Wikipedia articles and reported on the odd-numbered ones, which took no part in 
 from __future__ import annotations
 
 import argparse
+import copy
 import tempfile
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from rag import metrics
 from rag.answer import ExtractiveGenerator
 from rag.evaluation import load_dataset
 from rag.pipeline import Pipeline
+from rag.retrieval import Hit
 from rag.settings import Settings
 
 THRESHOLDS = np.round(np.arange(0.30, 0.61, 0.02), 2)
@@ -41,7 +43,8 @@ def main() -> None:
         pipe.ingest_items(data.documents or [])
         gen = pipe.generator
         assert isinstance(gen, ExtractiveGenerator)
-        probe = replace_threshold(gen, 0.0)  # answers everything it can; the threshold is applied below
+        probe = copy.copy(gen)
+        probe.min_score = 0.0  # answers everything it can; the threshold is applied below
         k = pipe.settings.k
         rows = []
         for q in data.questions:
@@ -72,14 +75,7 @@ def main() -> None:
         args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def replace_threshold(gen: ExtractiveGenerator, min_score: float) -> ExtractiveGenerator:
-    copy = ExtractiveGenerator(
-        gen.embedder, gen.analyzer, min_score, gen.max_sentences, gen.relative, gen.fit_bonus, gen.known_terms
-    )
-    return copy
-
-
-def _decision_score(gen: ExtractiveGenerator, question: str, hits: list) -> float:  # type: ignore[type-arg]
+def _decision_score(gen: ExtractiveGenerator, question: str, hits: list[Hit]) -> float:
     """The best sentence's score, or -1 when the answerer declines whatever the threshold."""
     info, ranked = gen.score_sentences(question, hits)
     if not ranked or gen.unknown_names(info, hits):

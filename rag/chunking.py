@@ -223,12 +223,7 @@ def content_sentences(text: str) -> list[tuple[int, int]]:
                 start = cut_end
             if cut_start < end <= cut_end:
                 end = cut_start
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            kept.append((start, end))
+        _append_trimmed(text, start, end, kept)
     return kept
 
 

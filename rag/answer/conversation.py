@@ -44,7 +44,7 @@ class Conversation:
         last = self.turns[-1]
         topic = last.context.topic or last.question
         info = read_question(question)
-        topic_words = {w.lower() for w in topic.split()} | {w.lower().strip("?,.!") for w in topic.split()}
+        topic_words = {w.lower().strip("?,.!") for w in topic.split()}
         new_names = [n for n in info.names if n.lower() not in topic_words]
         follows = content_words <= FOLLOW_UP_MAX_WORDS or (info.anaphoric and not new_names)
         if not follows:

@@ -38,13 +38,12 @@ _NUMBER_WORDS = (
 )
 _NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\w*\b", re.IGNORECASE)
 # connectives that give a reason inside the sentence ("Grund" alone often just restates the question)
-_BECAUSE = re.compile(
-    r"\b(?:weil|denn|da|wegen|aufgrund|angesichts|deshalb|deswegen|daher|darum|infolge|sodass|um\b.{1,80}\bzu)\b",
-    re.IGNORECASE,
-)
+_CONNECTIVES = r"weil|denn|da|wegen|aufgrund|angesichts|deshalb|deswegen|daher|darum|infolge|sodass|um\b.{1,80}\bzu"
+_BECAUSE = re.compile(rf"\b(?:{_CONNECTIVES})\b", re.IGNORECASE)
+# any sign of a reason: the connectives, and words that name a cause or a consequence
 _REASON = re.compile(
-    r"\b(?:weil|denn|da|wegen|aufgrund|angesichts|deshalb|deswegen|daher|darum|dadurch|infolge|dank|"
-    r"grund|gründe|ursache|ursachen|sodass|damit|führte|führten|zurückzuführen|begründet\w*|um\b.{1,80}\bzu)\b",
+    rf"\b(?:{_CONNECTIVES}|dadurch|dank|grund|gründe|ursache|ursachen|damit|führte|führten|zurückzuführen|"
+    r"begründet\w*)\b",
     re.IGNORECASE,
 )
 _PLACE = re.compile(r"\b(?:in|im|nach|aus|bei|auf|vor|nahe)\s+(?:der |dem |den )?[A-ZÄÖÜ][\w-]+")

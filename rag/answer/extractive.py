@@ -5,7 +5,8 @@ scores every sentence of the retrieved passages by how well it matches the quest
 holds what that type asks for (a date for "wann", a reason for "warum", a statement by the person a
 "was sagte X" question names), quotes the best ones verbatim with their passage number, and frames
 them with the article's date ("Laut dem Artikel vom Februar 2025: …"). When the evidence is weak, or
-the question names a person, place or number that no retrieved passage mentions, it declines.
+the question names a full name or speaker that the index never mentions, it declines; a number of the
+question that no retrieved passage has lowers every sentence's score.
 
 Example:
     >>> answer = generator.generate("Wann telefonierten Trump und Putin?", hits)  # doctest: +SKIP
@@ -180,7 +181,7 @@ class ExtractiveGenerator:
         and the whole index never holds: the articles cannot be about them.
 
         Single capitalised words do not count (German capitalises every noun, and a noun the articles
-        phrase differently is no reason to decline); numbers lower the score instead (``missing_numbers``).
+        phrase differently is no reason to decline); missing numbers lower the score in ``score_sentences``.
         """
         read = " ".join(f"{h.article.title} {h.chunk.text}" for h in hits)
         present = set(self.analyzer.tokens(read))
@@ -248,8 +249,7 @@ class ExtractiveGenerator:
                 _near_duplicate(text[spans[i][0] : spans[i][1]], text[spans[j][0] : spans[j][1]]) for j in picked
             ):
                 picked.append(i)
-        number = 1
-        return [Candidate(number, top, *spans[i], 0.0, True) for i in sorted(picked)]
+        return [Candidate(1, top, *spans[i], 0.0, True) for i in sorted(picked)]
 
 
 _ANAPHORIC_START = re.compile(r"^\W*(?:er|sie|es|dies|diese[rsmn]?|dabei|damit|dort|dazu|daher|deshalb|zudem)\b", re.I)
@@ -311,9 +311,3 @@ def _parts(chosen: list[Candidate], english: bool) -> list[Part]:
 
 def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
-
-
-def best_evidence(generator: ExtractiveGenerator, question: str, hits: list[Hit]) -> float:
-    """The score the decline decision is made on (0 when nothing was retrieved)."""
-    _, ranked = generator.score_sentences(question, hits)
-    return ranked[0].score if ranked else 0.0
