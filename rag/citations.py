@@ -66,7 +66,7 @@ def _safe_url(url: str) -> str | None:
     return url if parsed.scheme in ("http", "https") and parsed.netloc else None
 
 
-def passage_html(number: int, hit: Hit, answer: Answer) -> str:
+def passage_html(number: int, hit: Hit, answer: Answer, turn: int = 0) -> str:
     """One source card: headline, outlet and date, the passage with cited spans marked, the whole article.
 
     Uncited passages are collapsed to their headline; a declined answer shows no relevance figure, which
@@ -90,33 +90,53 @@ def passage_html(number: int, hit: Hit, answer: Answer) -> str:
     head = f"<b>[{number}]</b> {html.escape(art.title)}"
     if spans:
         return (
-            f'<div class="rag-source{cited}" id="source-{number}"><div class="rag-source-head">{head}</div>{body}</div>'
+            f'<div class="rag-source{cited}" id="source-{turn}-{number}">'
+            f'<div class="rag-source-head">{head}</div>{body}</div>'
         )
     return (
-        f'<details class="rag-source" id="source-{number}"><summary class="rag-source-head">{head}</summary>'
+        f'<details class="rag-source" id="source-{turn}-{number}"><summary class="rag-source-head">{head}</summary>'
         f"{body}</details>"
     )
 
 
-def sources_html(answer: Answer | None) -> str:
-    """The sources panel: cited passages first and open, the other retrieved ones collapsed."""
+def sources_html(answer: Answer | None, turn: int = 0) -> str:
+    """The sources of one answer (turn ``turn`` of a chat): cited passages first and open, the others collapsed.
+
+    Cards are ``id="source-TURN-N"``, so the ``[n]`` of every answer in a chat finds its own passages.
+    """
     if answer is None or not answer.passages:
         return '<div class="rag-empty">Noch keine Quellen: stellen Sie eine Frage.</div>'
     cited = {c.number for c in answer.citations}
     numbers = range(1, len(answer.passages) + 1)
     first = [n for n in numbers if n in cited]
     rest = [n for n in numbers if n not in cited]
-    parts = ['<div class="rag-sources">']
+    parts = [f'<div class="rag-sources" data-turn="{turn}">']
     if first:
         parts.append("<h3>Zitierte Passagen</h3>")
-        parts.extend(passage_html(n, answer.passages[n - 1], answer) for n in first)
+        parts.extend(passage_html(n, answer.passages[n - 1], answer, turn) for n in first)
     if rest:
         parts.append(
             "<h3>Weitere gefundene Passagen</h3>" if first else "<h3>Nächste Passagen (keine belegt die Frage)</h3>"
         )
-        parts.extend(passage_html(n, answer.passages[n - 1], answer) for n in rest)
+        parts.extend(passage_html(n, answer.passages[n - 1], answer, turn) for n in rest)
     parts.append("</div>")
     return "".join(parts)
+
+
+def conversation_sources_html(answers: list[Answer]) -> str:
+    """The sources panel of a chat: every answer's sources, the latest shown and the earlier ones hidden.
+
+    A click on an earlier answer's ``[n]`` shows that answer's sources (the page's script), so a reader
+    checking an older claim never lands on a passage of a later question.
+    """
+    if not answers:
+        return sources_html(None)
+    last = len(answers) - 1
+    return "".join(
+        f'<section class="rag-turn" data-turn="{turn}"{"" if turn == last else " hidden"}>'
+        f"{sources_html(answer, turn)}</section>"
+        for turn, answer in enumerate(answers)
+    )
 
 
 def answer_to_dict(question: str, answer: Answer) -> dict[str, Any]:

@@ -29,12 +29,16 @@ a.rag-ref { cursor: pointer; text-decoration: underline; }
 """
 # The chat shows answers as plain text (article text is never rendered as markup); this script turns
 # each "[n]" in the chat into a link that opens, scrolls to and briefly highlights source card n.
+# The chat shows answers as plain text (article text is never rendered as markup); this script turns
+# each "[n]" of the k-th answer into a link that shows answer k's sources and opens, scrolls to and
+# briefly highlights its card n. Answers are counted as the server counts turns: every bot message
+# except error messages, which start with "⚠️".
 HEAD = r"""
 <script>
 (() => {
   const REF = /\[(\d{1,2})\]/g;
-  function linkify(root) {
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  function linkify(message, turn) {
+    const walker = document.createTreeWalker(message, NodeFilter.SHOW_TEXT);
     const nodes = [];
     while (walker.nextNode()) {
       const node = walker.currentNode;
@@ -47,7 +51,8 @@ HEAD = r"""
       node.nodeValue.replace(REF, (m, n, at) => {
         frag.append(node.nodeValue.slice(last, at));
         const a = document.createElement("a");
-        a.className = "rag-ref"; a.dataset.source = n; a.href = "#source-" + n; a.textContent = m;
+        a.className = "rag-ref"; a.dataset.source = n; a.dataset.turn = turn;
+        a.href = "#source-" + turn + "-" + n; a.textContent = m;
         frag.append(a);
         last = at + m.length;
       });
@@ -60,7 +65,10 @@ HEAD = r"""
     if (!ref) return;
     event.preventDefault();
     event.stopPropagation();
-    const card = document.getElementById("source-" + ref.dataset.source);
+    document.querySelectorAll("#sources .rag-turn").forEach((section) => {
+      section.hidden = section.dataset.turn !== ref.dataset.turn;
+    });
+    const card = document.getElementById("source-" + ref.dataset.turn + "-" + ref.dataset.source);
     if (!card) return;
     if (card.tagName === "DETAILS") card.open = true;
     card.scrollIntoView({ behavior: "smooth", block: "start" });
@@ -69,7 +77,13 @@ HEAD = r"""
   }, true);
   new MutationObserver(() => {
     const chat = document.getElementById("chat");
-    if (chat) linkify(chat);
+    if (!chat) return;
+    let turn = 0;
+    chat.querySelectorAll(".message.bot").forEach((message) => {
+      if (message.innerText.trim().startsWith("⚠️")) return;
+      linkify(message, turn);
+      turn += 1;
+    });
   }).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
 })();
 </script>
@@ -117,7 +131,7 @@ def respond(
     date_to: str,
 ) -> tuple[str, list[dict[str, Any]], Conversation, str]:
     """One chat turn; a blank question changes nothing, errors become a German message, never a traceback."""
-    from rag.citations import answer_chat_text, sources_html
+    from rag.citations import answer_chat_text, conversation_sources_html
 
     if not (message or "").strip():
         return "", chat, conversation, gr_skip()
@@ -129,9 +143,9 @@ def respond(
         if not isinstance(err, RagError):
             print(f"rag: error answering {message!r}: {err!r}", file=sys.stderr)
         chat.append({"role": "assistant", "content": german_message(err)})
-        return "", chat, conversation, sources_html(None)
+        return "", chat, conversation, conversation_sources_html([t.answer for t in conversation.turns])
     chat.append({"role": "assistant", "content": answer_chat_text(answer)})
-    return "", chat, conversation, sources_html(answer)
+    return "", chat, conversation, conversation_sources_html([t.answer for t in conversation.turns])
 
 
 def gr_skip() -> Any:

@@ -104,7 +104,7 @@ def test_question_gets_a_cited_answer_and_article_scripts_stay_text(server: str)
         page.locator("#chat a.rag-ref").first.click()
         page.wait_for_selector("#sources .rag-flash", timeout=5_000)
         flashed = page.locator("#sources .rag-flash").first.get_attribute("id")
-        assert flashed == "source-" + page.locator("#chat a.rag-ref").first.inner_text().strip("[]")
+        assert flashed == "source-0-" + page.locator("#chat a.rag-ref").first.inner_text().strip("[]")
 
         # a blank question adds no bubble; a bad date filter is answered in German
         bubbles = page.locator("#chat .message").count()
@@ -119,11 +119,18 @@ def test_question_gets_a_cited_answer_and_article_scripts_stay_text(server: str)
 
         _ask(page, "Was eröffnete der Ministerpräsident in Kiel?")
         page.wait_for_function("document.querySelector('#chat').innerText.includes('Kiel')", timeout=60_000)
-        page.wait_for_selector("#sources .rag-source.cited", timeout=60_000)
+        page.wait_for_selector("#sources .rag-turn:not([hidden]) .rag-source.cited", timeout=60_000)
         page.wait_for_timeout(500)
         sources = page.locator("#sources").inner_text()
         assert "<script>alert(1)</script>" in sources  # shown as characters
         assert page.locator("#sources script, #sources img, #chat img[src='x']").count() == 0
         page.screenshot(path=str(ARTIFACTS / "injection.png"), full_page=True)
+
+        # the first answer's [n], clicked after a later question, shows the first answer's sources
+        page.locator("#chat a.rag-ref").first.click()
+        page.wait_for_selector("#sources .rag-flash", timeout=5_000)
+        assert page.locator("#sources .rag-flash").first.get_attribute("id").startswith("source-0-")
+        assert page.locator("#sources .rag-turn[data-turn='0']").is_visible()
+        assert not page.locator("#sources .rag-turn[data-turn='1']").is_visible()
         browser.close()
     assert dialogs == []

@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from rag.answer import Answer, Citation
 from rag.chunking import Chunk
-from rag.citations import answer_chat_text, answer_to_dict, highlight, source_label, sources_html
+from rag.citations import (
+    answer_chat_text,
+    answer_to_dict,
+    conversation_sources_html,
+    highlight,
+    source_label,
+    sources_html,
+)
 from rag.corpus import Article
 from rag.retrieval import Hit
 
@@ -59,8 +66,17 @@ def test_declined_answers_show_no_relevance_and_uncited_cards_are_collapsed():
     answered = sources_html(_answer())
     declined = sources_html(Answer("Dazu steht nichts in den Artikeln.", [], [hit], declined=True))
     assert "Trefferwert" in answered and "Trefferwert" not in declined
-    assert '<details class="rag-source" id="source-1">' in declined
-    assert '<div class="rag-source cited" id="source-1">' in answered
+    assert '<details class="rag-source" id="source-0-1">' in declined
+    assert '<div class="rag-source cited" id="source-0-1">' in answered
+
+
+def test_every_answer_of_a_chat_keeps_its_own_sources():
+    first, second = _answer(), Answer("Dazu steht nichts in den Artikeln.", [], _answer().passages, declined=True)
+    panel = conversation_sources_html([first, second])
+    assert '<section class="rag-turn" data-turn="0" hidden>' in panel  # the earlier answer's, hidden
+    assert '<section class="rag-turn" data-turn="1">' in panel  # the latest, shown
+    assert 'id="source-0-1"' in panel and 'id="source-1-1"' in panel
+    assert conversation_sources_html([]) == sources_html(None)
 
 
 def test_json_shape_of_an_answer():
