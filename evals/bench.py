@@ -203,11 +203,11 @@ def load_queries(work: Path, n: int) -> list[dict[str, str]]:
     return json.loads((work / f"queries-{n}.json").read_text(encoding="utf-8"))
 
 
-def article_ranking(pipe: Pipeline) -> Callable[[str], list[str]]:
+def article_ranking(pipe: Pipeline, retriever: str | None = None) -> Callable[[str], list[str]]:
     """A query's ranked article ids: those of the pipeline's top ``DEPTH`` passages, in order."""
 
     def retrieve(query: str) -> list[str]:
-        return [h.article.id for h in pipe.retrieve(query, DEPTH)]
+        return [h.article.id for h in pipe.retrieve(query, DEPTH, retriever)]
 
     return retrieve
 

@@ -39,6 +39,7 @@ def main() -> None:
     parser.add_argument("--sentence-weights", default="0,0.5")
     parser.add_argument("--headline-weights", default="0.3", help="added weight of a headline match")
     parser.add_argument("--stop-words", default="keep", help="keep, drop or keep,drop: the BM25 analyzer")
+    parser.add_argument("--compounds", default="0", help="0, 1 or 0,1: index German compound parts too")
     parser.add_argument("--baselines", default="1", help="0: skip the bm25 and dense lines")
     parser.add_argument("--embedder", default="use-multilingual")
     args = parser.parse_args()
@@ -48,9 +49,10 @@ def main() -> None:
         [int(x) for x in args.overlap.split(",")],
         [x == "1" for x in args.title.split(",")],
         [x == "drop" for x in args.stop_words.split(",")],
+        [x == "1" for x in args.compounds.split(",")],
     )
-    print("chunk_chars overlap title stop_words retriever weight | R@1 R@5 R@10 MRR@10 nDCG@10", flush=True)
-    for chars, overlap, title, drop in grid:
+    print("chunk_chars overlap title stop_words compounds retriever weight | R@1 R@5 R@10 MRR@10 nDCG@10", flush=True)
+    for chars, overlap, title, drop, compounds in grid:
         with tempfile.TemporaryDirectory() as tmp:
             settings = Settings(
                 index_dir=Path(tmp),
@@ -59,6 +61,7 @@ def main() -> None:
                 chunk_overlap=overlap,
                 title_in_index=title,
                 drop_stop_words=drop,
+                split_compounds=compounds,
             )
             pipe = Pipeline(settings)
             pipe.ingest_items(dataset.documents or [])
@@ -79,7 +82,8 @@ def main() -> None:
                 m = score(pipe, dataset, retriever)
                 label = f"{weight} s{sentence} h{headline}" if weight is not None else "-"
                 print(
-                    f"{chars} {overlap} {int(title)} {'drop' if drop else 'keep'} {retriever} {label} | "
+                    f"{chars} {overlap} {int(title)} {'drop' if drop else 'keep'} {int(compounds)} "
+                    f"{retriever} {label} | "
                     + " ".join(f"{m[k]:.3f}" for k in ["recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10"]),
                     flush=True,
                 )

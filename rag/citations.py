@@ -43,9 +43,16 @@ def answer_chat_text(answer: Answer) -> str:
 
     Plain text is also what the chat's copy button copies: no escapes, no markup.
     """
+    text = answer.text
     if answer.declined or not answer.citations:
-        return f"{answer.text}\n\n{SOURCES_HINT}" if answer.passages else answer.text
-    return answer.text
+        text = f"{text}\n\n{SOURCES_HINT}" if answer.passages else text
+    return f"{date_note(answer)}\n\n{text}" if date_note(answer) else text
+
+
+def date_note(answer: Answer) -> str:
+    """The period a question's own words limited the search to ("" when none did): the reader sees it."""
+    scope = answer.date_range
+    return f"📅 {scope.describe()}" if scope is not None and scope.source == "question" else ""
 
 
 def source_label(article: Article) -> str:
@@ -59,6 +66,26 @@ def _outlet(article: Article) -> str:
 
 def _when(article: Article) -> str:
     return article_date(article.date, english=False) or "ohne Datum"
+
+
+def copies_label(hit: Hit) -> str:
+    """ "auch in: tagesspiegel.de (3. April 2020), zeit.de (4. April 2020)" for a story found in several places."""
+    if not hit.also:
+        return ""
+    return "auch in: " + ", ".join(f"{_outlet(c)} ({_when(c)})" for c in hit.also)
+
+
+def _copies_html(hit: Hit) -> str:
+    if not hit.also:
+        return ""
+    items = []
+    for copy in hit.also:
+        text = html.escape(f"{_outlet(copy)} ({_when(copy)})")
+        title = html.escape(copy.title)
+        link = _safe_url(copy.url)
+        item = f'<a href="{html.escape(link)}" target="_blank" rel="noopener noreferrer">{text}</a>' if link else text
+        items.append(f'<span title="{title}">{item}</span>')
+    return f'<div class="rag-copies">auch in: {", ".join(items)}</div>'
 
 
 def _safe_url(url: str) -> str | None:
@@ -82,7 +109,7 @@ def passage_html(number: int, hit: Hit, answer: Answer, turn: int = 0) -> str:
     )
     score = "" if answer.declined else f" · Trefferwert {hit.score:.2f}"
     body = (
-        f'<div class="rag-source-meta">{meta}{link_html}{score}</div>'
+        f'<div class="rag-source-meta">{meta}{link_html}{score}</div>{_copies_html(hit)}'
         f'<blockquote class="rag-passage">{highlight(hit.chunk.text, hit.chunk.start, spans)}</blockquote>'
         f"<details><summary>Ganzen Artikel anzeigen</summary>"
         f'<div class="rag-article">{highlight(art.text, 0, spans)}</div></details>'
@@ -162,8 +189,13 @@ def answer_to_dict(question: str, answer: Answer) -> dict[str, Any]:
                 "end": h.chunk.end,
                 "score": round(h.score, 4),
                 "text": h.chunk.text,
+                "also_in": [
+                    {"article_id": c.id, "title": c.title, "date": c.date, "source": c.source, "url": c.url}
+                    for c in h.also
+                ],
             }
             for n, h in enumerate(answer.passages, start=1)
         ],
+        "date_range": answer.date_range.as_dict() if answer.date_range else None,
         "timings": answer.timings,
     }

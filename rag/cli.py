@@ -24,6 +24,11 @@ def _question_options(parser: argparse.ArgumentParser, json_help: str) -> None:
     parser.add_argument("--retriever", choices=["hybrid", "dense", "bm25"], help="default hybrid")
     parser.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="only articles from this date on")
     parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="only articles up to this date")
+    parser.add_argument(
+        "--reference-date",
+        metavar="YYYY-MM-DD",
+        help="what 'gestern', 'letzte Woche' in a question count from (default: the newest article's date)",
+    )
     parser.add_argument("--json", action="store_true", help=json_help)
     _common(parser)
 
@@ -80,6 +85,7 @@ def _settings(args: argparse.Namespace) -> Any:
         chunk_overlap=getattr(args, "chunk_overlap", None),
         k=getattr(args, "k", None),
         retriever=getattr(args, "retriever", None),
+        reference_date=getattr(args, "reference_date", None),
     )
 
 
@@ -117,12 +123,15 @@ def run_ask(args: argparse.Namespace) -> int:
 
 
 def _print_answer(answer: Any) -> None:
-    from rag.citations import source_label
+    from rag.citations import copies_label, date_note, source_label
 
+    if date_note(answer):
+        print(date_note(answer))
     print(answer.text)
     for number, hit in enumerate(answer.passages, start=1):
         cited = "*" if any(c.number == number for c in answer.citations) else " "
-        print(f"{cited}[{number}] {source_label(hit.article)}")
+        copies = f"; {copies_label(hit)}" if hit.also else ""
+        print(f"{cited}[{number}] {source_label(hit.article)}{copies}")
 
 
 def run_chat(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from rag.compounds import german_splitter
 from rag.errors import RagError
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -26,6 +27,7 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 KEEP_STOP_WORDS = "snowball-german"
 DROP_STOP_WORDS = "snowball-german+bm25s-stopwords"
+COMPOUNDS = "+compounds"  # appended to either name when compound parts are indexed too
 
 
 class GermanAnalyzer:
@@ -38,23 +40,33 @@ class GermanAnalyzer:
             compares content words.
     """
 
-    def __init__(self, drop_stop_words: bool = True) -> None:
+    def __init__(self, drop_stop_words: bool = True, compounds: bool = False) -> None:
         import Stemmer
         from bm25s.stopwords import STOPWORDS_GERMAN
 
         self._stemmer: Any = Stemmer.Stemmer("german")
         self._stop = frozenset(STOPWORDS_GERMAN) if drop_stop_words else frozenset()
-        self.name = DROP_STOP_WORDS if drop_stop_words else KEEP_STOP_WORDS
+        self.compounds = compounds
+        self._splitter = german_splitter() if compounds else None
+        self.name = (DROP_STOP_WORDS if drop_stop_words else KEEP_STOP_WORDS) + (COMPOUNDS if compounds else "")
 
     @classmethod
     def named(cls, name: str) -> GermanAnalyzer:
         """The analyzer an index manifest names."""
-        if name not in (KEEP_STOP_WORDS, DROP_STOP_WORDS):
-            raise RagError(f"unknown analyzer {name!r}; this version knows {KEEP_STOP_WORDS!r} and {DROP_STOP_WORDS!r}")
-        return cls(drop_stop_words=name == DROP_STOP_WORDS)
+        base = name.removesuffix(COMPOUNDS)
+        if base not in (KEEP_STOP_WORDS, DROP_STOP_WORDS):
+            raise RagError(
+                f"unknown analyzer {name!r}; this version knows {KEEP_STOP_WORDS!r} and {DROP_STOP_WORDS!r}, "
+                f"each optionally with {COMPOUNDS!r}; rebuild the index with this version or use the one that built it"
+            )
+        return cls(drop_stop_words=base == DROP_STOP_WORDS, compounds=name.endswith(COMPOUNDS))
 
     def tokens(self, text: str) -> list[str]:
+        """Stems of the text's words; with compounds, each compound's parts follow the word itself."""
         words = [w for w in _TOKEN.findall(text.lower()) if len(w) > 1 and w not in self._stop]
+        if self._splitter is not None:
+            split = self._splitter.parts
+            words = [p for w in words for p in (w, *split(w)) if p not in self._stop]
         return [stem for stem in self._stemmer.stemWords(words) if stem]
 
 

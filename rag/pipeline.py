@@ -8,9 +8,11 @@ Example:
 
 from __future__ import annotations
 
+import calendar
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -18,14 +20,17 @@ from scipy import sparse
 
 from rag.answer import Answer, AskContext, ExtractiveGenerator, Generator
 from rag.answer.conversation import Conversation
+from rag.answer.question import is_english
 from rag.chunking import Chunk, chunk_text, content_sentences
-from rag.corpus import Article, FieldMap, Skipped, iter_files, load_path
+from rag.corpus import Article, FieldMap, Skipped, date_bounds, iter_files, load_path, parse_date
+from rag.dates import DateScope, dates_in_question
 from rag.embedding import Embedder, make_embedder
 from rag.errors import IndexMissing, QuestionError
-from rag.lexical import DROP_STOP_WORDS, GermanAnalyzer, Vocabulary, term_counts
+from rag.lexical import COMPOUNDS, DROP_STOP_WORDS, GermanAnalyzer, Vocabulary, term_counts
 from rag.retrieval import DateRange, Hit, SearchIndex, make_retriever
 from rag.settings import Settings
 from rag.store import Manifest, Store
+from rag.stories import StoryIndex, StoryRow, same_passage, signature
 
 _EMBED_STEP = 256  # chunks embedded between progress updates
 Progress = Callable[[int, int], None]  # (done, total) in articles
@@ -40,11 +45,14 @@ class IngestReport:
     chunks: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
+    signed: int = 0  # articles of an older index given their story (syndicated copies) during this ingest
 
     def summary(self) -> str:
         parts = [f"{self.added} articles added ({self.chunks} chunks)", f"{self.duplicates} already in the index"]
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped")
+        if self.signed:
+            parts.append(f"{self.signed} indexed articles checked for syndicated copies")
         return ", ".join(parts) + f" in {self.seconds:.1f} s"
 
 
@@ -101,7 +109,7 @@ class Pipeline:
         self.explicit_chunking = explicit_chunking
         self.embedder = embedder or make_embedder(settings.embedder)
         self.store = Store(settings.index_dir)
-        self.analyzer = GermanAnalyzer(settings.drop_stop_words)  # the BM25 index's
+        self.analyzer = GermanAnalyzer(settings.drop_stop_words, settings.split_compounds)  # the BM25 index's
         self.content_words = GermanAnalyzer(drop_stop_words=True)  # the generator's and follow-ups'
         self._generator = generator
         self._index: SearchIndex | None = None
@@ -126,7 +134,8 @@ class Pipeline:
             chunk_chars=found.chunk_chars,
             chunk_overlap=found.chunk_overlap,
             title_in_index=found.title_in_index,
-            drop_stop_words=found.analyzer == DROP_STOP_WORDS,
+            drop_stop_words=found.analyzer.removesuffix(COMPOUNDS) == DROP_STOP_WORDS,
+            split_compounds=found.analyzer.endswith(COMPOUNDS),
         )
         if found.analyzer != self.analyzer.name:
             self.analyzer = GermanAnalyzer.named(found.analyzer)
@@ -160,6 +169,11 @@ class Pipeline:
                 known.add(item.id)
                 fresh.append(item)
         vocab = self.store.vocabulary()  # grows in memory batch by batch; each commit stores its new terms
+        stories = self.store.story_index()
+        unsigned = self.store.unsigned_articles()
+        if unsigned:  # an index from before stories: its articles are signed once, before the new ones
+            self.store.add_stories(self._stories(unsigned, stories))
+            report.signed = len(unsigned)
         size = self.settings.batch_articles
         for first in range(0, len(fresh), size):
             batch = fresh[first : first + size]
@@ -168,7 +182,7 @@ class Pipeline:
                 if progress:
                     progress(first + done, len(fresh))
 
-            report.chunks += self._add_batch(batch, vocab, batch_progress)
+            report.chunks += self._add_batch(batch, vocab, stories, batch_progress)
             report.added += len(batch)
         if report.added:
             self._index = None  # the next query loads the grown index
@@ -179,7 +193,25 @@ class Pipeline:
         for path in iter_files(paths):
             yield from load_path(path, fields)
 
-    def _add_batch(self, articles: list[Article], vocab: Vocabulary, progress: Callable[[int], None]) -> int:
+    def _stories(self, articles: list[tuple[str, str]], index: StoryIndex) -> list[StoryRow]:
+        """Sign ``(id, text)`` articles in order and assign each its story (see ``rag.stories``)."""
+        pending: dict[str, np.ndarray] = {}
+
+        def lookup(ids: list[str]) -> dict[str, np.ndarray]:
+            found = {a: pending[a] for a in ids if a in pending}
+            found.update(self.store.signatures(a for a in ids if a not in pending))
+            return found
+
+        rows = []
+        for article_id, text in articles:
+            sig = signature(text)
+            rows.append(StoryRow(article_id, index.assign(article_id, sig, lookup), sig))
+            pending[article_id] = sig
+        return rows
+
+    def _add_batch(
+        self, articles: list[Article], vocab: Vocabulary, stories: StoryIndex, progress: Callable[[int], None]
+    ) -> int:
         s = self.settings
         chunks: list[Chunk] = []
         texts: list[str] = []
@@ -200,7 +232,8 @@ class Pipeline:
             # articles whose last chunk is embedded count as done
             progress(owner[end - 1] + 1 if end == len(texts) else owner[end])
         vectors = np.vstack(parts) if parts else np.zeros((0, self.embedder.dim), dtype=np.float32)
-        self.store.add_segment(articles, chunks, vectors, counts, vocab, sentence_counts, sentence_owner)
+        story_rows = self._stories([(a.id, a.text) for a in articles], stories)
+        self.store.add_segment(articles, chunks, vectors, counts, vocab, sentence_counts, sentence_owner, story_rows)
         progress(len(articles))
         return len(chunks)
 
@@ -245,11 +278,15 @@ class Pipeline:
     def retrieve(
         self, query: str, k: int | None = None, retriever: str | None = None, filters: DateRange | None = None
     ) -> list[Hit]:
+        """The ``k`` best passages, one per syndicated story: a copy's passage that repeats an earlier
+        one is left out, and every passage lists its article's copies in ``Hit.also``."""
         s = self.settings
+        k = s.k if k is None else k
         chosen = make_retriever(
             retriever or s.retriever, self.index, s.hybrid_weight, s.candidates, s.sentence_weight, s.headline_weight
         )
-        return chosen.retrieve(query, s.k if k is None else k, filters)
+        hits = chosen.retrieve(query, 2 * k, filters)
+        return collapse_copies(hits, self.store.copies(h.article.id for h in hits))[:k]
 
     def ask(
         self,
@@ -269,12 +306,9 @@ class Pipeline:
         context = AskContext()
         if conversation is not None:
             context = conversation.context(question, len(set(self.content_words.tokens(question))))
-        query = f"{context.topic} {question}".strip()
         started = time.perf_counter()
-        if context.topic and conversation is not None:
-            hits = _cited_first(self.retrieve(query, 2 * k, retriever, filters), conversation.cited_articles())[:k]
-        else:
-            hits = self.retrieve(query, k, retriever, filters)
+        cited = conversation.cited_articles() if conversation is not None else []
+        hits, scope = self.search(question, context.topic, k, retriever, filters, cited)
         retrieved = time.perf_counter()
         answer = self.generator.generate(question, hits, context)
         timings = {
@@ -282,10 +316,97 @@ class Pipeline:
             **answer.timings,
             "total_ms": round((time.perf_counter() - started) * 1000, 2),
         }
-        answer = replace(answer, timings=timings)
+        answer = replace(answer, timings=timings, date_range=scope)
         if conversation is not None:
             conversation.add(question, context, answer)
         return answer
+
+    def search(
+        self,
+        question: str,
+        topic: str = "",
+        k: int | None = None,
+        retriever: str | None = None,
+        filters: DateRange | None = None,
+        cited: list[str] | None = None,
+    ) -> tuple[list[Hit], DateScope | None]:
+        """The passages a question is answered from, and the period they were searched in.
+
+        A follow-up (``topic``: the question it follows) is retrieved together with its topic, and the
+        articles the previous answer ``cited`` come first. A period the question names filters, or with
+        ``relative_dates="boost"`` a relative one only puts its passages first.
+        """
+        k = self.settings.k if k is None else k
+        query = f"{topic} {question}".strip()
+        scope = self.date_scope(question, topic, filters)
+        if scope is not None and scope.source == "question" and scope.applied:
+            filters = DateRange(scope.start, scope.end)
+            if scope.relative and self.settings.relative_dates == "boost":
+                return self._in_range_first(query, k, retriever, filters), scope
+        if topic:
+            return _cited_first(self.retrieve(query, 2 * k, retriever, filters), cited or [])[:k], scope
+        return self.retrieve(query, k, retriever, filters), scope
+
+    def reference_date(self) -> date | None:
+        """What relative dates count from: the ``reference_date`` setting, else the newest article's last day."""
+        if self.settings.reference_date:  # checked when the settings were made
+            return _last_day(parse_date(self.settings.reference_date))
+        newest = self.index.newest_date()
+        return _last_day(newest) if newest else None
+
+    def date_scope(self, question: str, topic: str, filters: DateRange | None) -> DateScope | None:
+        """The period an answer is searched in: the user's filter, else a date the question (or, for a
+        follow-up, the question it follows) names. None when neither names one, or the index has no dates.
+
+        A named period that no article in the index is from is reported as not applied: the answer is
+        then searched in all articles, and the reader is told so.
+        """
+        english = is_english(question)
+        if filters is not None:
+            return DateScope(filters.start, filters.end, "filter", english=english)
+        if not self.index.has_dates():
+            return None
+        reference = self.reference_date()
+        found = dates_in_question(question, reference) or (dates_in_question(topic, reference) if topic else None)
+        if found is None:
+            return None
+        mask = self.index.allowed(DateRange(found.start, found.end))
+        applied = mask is None or bool(mask.any())
+        return DateScope(found.start, found.end, "question", found.text, found.relative, applied, english)
+
+    def _in_range_first(self, query: str, k: int, retriever: str | None, filters: DateRange) -> list[Hit]:
+        """The best ``4k`` passages of all dates, those inside ``filters`` first: a relative date boosts."""
+        hits = self.retrieve(query, 4 * k, retriever)
+        inside = [h for h in hits if _in_range(h.article.date, filters)]
+        outside = [h for h in hits if not _in_range(h.article.date, filters)]
+        return (inside + outside)[:k]
+
+
+def _last_day(value: str) -> date:
+    """The last day a date (``YYYY-MM``, or ``YYYY-MM-DD`` with a day past the month's end read as its last) covers."""
+    year, month = int(value[:4]), int(value[5:7])
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(int(value[8:10]), last) if len(value) == 10 else last)
+
+
+def _in_range(value: str | None, filters: DateRange) -> bool:
+    if not value:
+        return False
+    first, last = date_bounds(value)
+    return (filters.start is None or last >= filters.start) and (filters.end is None or first <= filters.end)
+
+
+def collapse_copies(hits: list[Hit], copies: dict[str, list[Article]]) -> list[Hit]:
+    """``hits`` without passages that repeat a better one from another copy of the same story; the
+    hits kept carry their article's copies (``copies``: article id -> its copies)."""
+    kept: list[Hit] = []
+    for hit in hits:
+        others = copies.get(hit.article.id, [])
+        same_story = {c.id for c in others}
+        if any(k.article.id in same_story and same_passage(k.chunk.text, hit.chunk.text) for k in kept):
+            continue
+        kept.append(replace(hit, also=tuple(others)) if others else hit)
+    return kept
 
 
 def _cited_first(hits: list[Hit], articles: list[str]) -> list[Hit]:

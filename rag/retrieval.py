@@ -67,6 +67,7 @@ class Hit:
     chunk: Chunk
     score: float
     article: Article
+    also: tuple[Article, ...] = ()  # syndicated copies of the article elsewhere (without their text)
 
 
 class Retriever(Protocol):
@@ -111,6 +112,14 @@ class SearchIndex:
         lo, hi = filters.start or "0000", filters.end or "9999"
         dated = self._date_start != ""
         return dated & (self._date_end >= lo) & (self._date_start <= hi)
+
+    def has_dates(self) -> bool:
+        """Whether any article in the index has a date."""
+        return bool((self._date_start != "").any())
+
+    def newest_date(self) -> str | None:
+        """The last day the newest article covers, ``YYYY-MM-DD`` (a month's article: "-31" for any month), or None."""
+        return max(self._date_end[self._date_start != ""].tolist()) if self.has_dates() else None
 
     def embed_query(self, query: str) -> np.ndarray:
         return self.embedder.embed([query])[0].astype(np.float32)

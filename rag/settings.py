@@ -27,6 +27,7 @@ class Settings:
     chunk_overlap: int = 1
     title_in_index: bool = True
     drop_stop_words: bool = False  # build the BM25 index without German stop words (earlier indexes did)
+    split_compounds: bool = False  # also index the parts of German compounds (rag.compounds)
     retriever: str = "hybrid"
     k: int = 5
     hybrid_weight: float = 0.5  # share of the dense score in the fused score
@@ -36,10 +37,26 @@ class Settings:
     batch_articles: int = 2000  # articles committed per segment during ingest
     exact_search_max: int = 100_000  # exact vector search up to this many chunks, HNSW graphs above
     max_question_chars: int = 500
+    reference_date: str = ""  # what "gestern", "letzte Woche" count from ("": the newest article's date)
+    # a relative date in a question puts its period first ("filter": searches only it);
+    # chosen by evals/studies/date_questions.py
+    relative_dates: str = "boost"
 
     def __post_init__(self) -> None:
         if self.retriever not in RETRIEVERS:
             raise RagError(f"retriever must be one of {', '.join(RETRIEVERS)}, got {self.retriever!r}")
+        if self.reference_date:
+            from rag.corpus import parse_date
+
+            try:
+                parse_date(self.reference_date)
+            except ValueError:
+                raise RagError(
+                    f"reference date {self.reference_date!r} is not a date; use YYYY-MM-DD",
+                    f"Bezugsdatum „{self.reference_date}“ ist kein Datum; bitte JJJJ-MM-TT angeben.",
+                ) from None
+        if self.relative_dates not in ("filter", "boost"):
+            raise RagError(f"relative dates must be filter or boost, got {self.relative_dates!r}")
         if self.k < 1:
             raise RagError(f"k must be >= 1, got {self.k}")
         for name in ("hybrid_weight", "sentence_weight", "headline_weight"):

@@ -36,6 +36,7 @@ from rag.chunking import Chunk
 from rag.corpus import Article, date_bounds
 from rag.errors import EmbedderMismatch, IndexMissing, RagError
 from rag.lexical import KEEP_STOP_WORDS, Vocabulary
+from rag.stories import StoryIndex, StoryRow, band_keys
 from rag.vectors import VectorIndex, load_segments, new_segment_index
 
 FORMAT_VERSION = 3  # 3: the headline is a sentence row of each chunk
@@ -51,6 +52,14 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE TABLE IF NOT EXISTS terms (id INTEGER PRIMARY KEY, term TEXT UNIQUE);
 CREATE TABLE IF NOT EXISTS segments (
     id TEXT PRIMARY KEY, seq INTEGER, first_chunk INTEGER, n_chunks INTEGER);
+"""
+# Syndicated copies (rag.stories): each article's story and MinHash signature, and its LSH band keys.
+# Indexes built before them get them at their next ingest; until then every article is its own story.
+_STORIES = """
+CREATE TABLE IF NOT EXISTS stories (article_id TEXT PRIMARY KEY, story TEXT, signature BLOB);
+CREATE INDEX IF NOT EXISTS stories_story ON stories (story);
+CREATE TABLE IF NOT EXISTS story_bands (band INTEGER, key INTEGER, article_id TEXT);
+CREATE INDEX IF NOT EXISTS story_bands_key ON story_bands (band, key);
 """
 # Loading reads every article's dates: from this covering index, without going through the articles'
 # text (about 200 MB at 28k articles). Indexes built before it get it at their next ingest.
@@ -142,11 +151,13 @@ class Store:
             self.read_manifest().check_compatible(manifest, self.dir)
             with self._connect() as db:
                 db.execute(_DATES_INDEX)
+                db.executescript(_STORIES)
             return
         self.segment_dir.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.executescript(_SCHEMA)
             db.execute(_DATES_INDEX)
+            db.executescript(_STORIES)
         tmp = self.manifest_path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(asdict(manifest), indent=2) + "\n", encoding="utf-8")
         os.replace(tmp, self.manifest_path)  # atomic: the manifest is either absent or whole
@@ -174,8 +185,9 @@ class Store:
         vocab: Vocabulary,
         sentence_counts: sparse.csr_matrix,
         sentence_owner: np.ndarray,
+        stories: list[StoryRow] | None = None,
     ) -> None:
-        """Write one segment's files, then commit its rows in a single transaction."""
+        """Write one segment's files, then commit its rows (and its articles' stories) in a single transaction."""
         import faiss
 
         if len(chunks) != vectors.shape[0] or len(chunks) != counts.shape[0]:
@@ -205,8 +217,71 @@ class Store:
                 )
                 seq = db.execute("SELECT COALESCE(MAX(seq) + 1, 0) FROM segments").fetchone()[0]
                 db.execute("INSERT INTO segments VALUES (?, ?, ?, ?)", (seg_id, seq, first, len(chunks)))
+                _insert_stories(db, stories or [])
         finally:
             db.close()
+
+    # ---- stories (syndicated copies) --------------------------------------------------------------
+    def story_index(self) -> StoryIndex:
+        """The band keys and stories of every signed article, for assigning new ones."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT b.band, b.key, b.article_id, s.story FROM story_bands b JOIN stories s USING (article_id)"
+            ).fetchall()
+        return StoryIndex(rows)
+
+    def signatures(self, article_ids: Iterable[str]) -> dict[str, np.ndarray]:
+        wanted = list(dict.fromkeys(article_ids))
+        if not wanted:
+            return {}
+        with self._connect() as db:
+            marks = ",".join("?" * len(wanted))
+            rows = db.execute(f"SELECT article_id, signature FROM stories WHERE article_id IN ({marks})", wanted)
+            return {a: np.frombuffer(blob, dtype=np.uint64) for a, blob in rows}
+
+    def unsigned_articles(self) -> list[tuple[str, str]]:
+        """``(id, text)`` of articles without a story (indexed before stories existed), in insertion order."""
+        with self._connect() as db:
+            return db.execute(
+                "SELECT id, text FROM articles WHERE id NOT IN (SELECT article_id FROM stories) ORDER BY rowid"
+            ).fetchall()
+
+    def add_stories(self, stories: list[StoryRow]) -> None:
+        """Commit stories of already indexed articles in one transaction."""
+        db = self._connect()
+        try:
+            with db:
+                _insert_stories(db, stories)
+        finally:
+            db.close()
+
+    def copies(self, article_ids: Iterable[str]) -> dict[str, list[Article]]:
+        """For each article that has syndicated copies: the copies (without their text), oldest first."""
+        wanted = list(dict.fromkeys(article_ids))
+        if not wanted:
+            return {}
+        with self._connect() as db:
+            if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'stories'").fetchone():
+                return {}
+            marks = ",".join("?" * len(wanted))
+            story_of = dict(db.execute(f"SELECT article_id, story FROM stories WHERE article_id IN ({marks})", wanted))
+            stories = list(set(story_of.values()))
+            if not stories:
+                return {}
+            marks = ",".join("?" * len(stories))
+            members = db.execute(
+                "SELECT s.story, a.id, a.title, a.date, a.source, a.url, a.path FROM stories s "
+                f"JOIN articles a ON a.id = s.article_id WHERE s.story IN ({marks}) ORDER BY a.date_start, a.id",
+                stories,
+            ).fetchall()
+        by_story: dict[str, list[Article]] = {}
+        for story, article_id, title, when, source, url, path in members:
+            by_story.setdefault(story, []).append(Article(article_id, title, "", when, source, url, path))
+        return {
+            a: [c for c in by_story[story] if c.id != a]
+            for a, story in story_of.items()
+            if len(by_story.get(story, [])) > 1
+        }
 
     def remove_stray_files(self) -> int:
         """Delete segment files that no committed segment lists (left by an interrupted ingest)."""
@@ -312,6 +387,17 @@ class Store:
                 f"SELECT id, title, text, date, source, url, path FROM articles WHERE id IN ({marks})", wanted
             ).fetchall()
         return {row[0]: Article(*row) for row in rows}
+
+
+def _insert_stories(db: sqlite3.Connection, stories: list[StoryRow]) -> None:
+    db.executemany(
+        "INSERT OR REPLACE INTO stories (article_id, story, signature) VALUES (?, ?, ?)",
+        ((r.article_id, r.story, r.signature.astype(np.uint64).tobytes()) for r in stories),
+    )
+    db.executemany(
+        "INSERT INTO story_bands (band, key, article_id) VALUES (?, ?, ?)",
+        ((band, key, r.article_id) for r in stories for band, key in enumerate(band_keys(r.signature))),
+    )
 
 
 def _article_row(article: Article) -> tuple[object, ...]:

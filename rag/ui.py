@@ -22,6 +22,7 @@ CSS = """
 .rag-source > summary { cursor: pointer; }
 .rag-source.rag-flash { box-shadow: 0 0 0 3px #fbbf24; transition: box-shadow 0.3s; }
 .rag-source-meta { color: #57606a; font-size: 0.85em; margin: 2px 0 6px; }
+.rag-copies { color: #57606a; font-size: 0.85em; margin: -4px 0 6px; }
 .rag-passage { margin: 0; padding-left: 10px; border-left: 3px solid #d0d7de; white-space: pre-wrap; }
 .rag-article { white-space: pre-wrap; max-height: 320px; overflow-y: auto; font-size: 0.9em; }
 .rag-source mark { background: #fff3b0; padding: 0 1px; }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from rag.dates import DateScope
 from rag.retrieval import Hit
 
 DECLINE_DE = "Dazu steht nichts in den Artikeln."
@@ -45,6 +46,7 @@ class Answer:
     declined: bool = False
     parts: list[Part] = field(default_factory=list)
     question_type: str = "other"
+    date_range: DateScope | None = None  # the period searched, when the question or a filter named one
 
 
 @dataclass(frozen=True)

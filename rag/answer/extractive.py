@@ -27,9 +27,31 @@ from rag.answer.base import DECLINE_DE, DECLINE_EN, Answer, AskContext, Citation
 from rag.answer.evidence import explains, matches_kind
 from rag.answer.question import SAID, SUMMARY, WHY, QuestionInfo, content_words, read_question
 from rag.answer.quotes import passage_sentences, shown
+from rag.dates import without_dates
 from rag.embedding import Embedder
 from rag.lexical import GermanAnalyzer
 from rag.retrieval import Hit
+
+# stems of the words that ask for news without naming a topic ("Was geschah?", "What was reported?")
+_NEWS_WORDS = frozenset(
+    [
+        "geschah",
+        "passiert",
+        "bericht",
+        "los",
+        "neu",
+        "gab",
+        "gibt",
+        "wurd",
+        "word",
+        "werd",
+        "happen",
+        "happened",
+        "report",
+        "reported",
+        "new",
+    ]
+)
 
 MONTHS_DE = [
     "Januar",
@@ -139,6 +161,20 @@ class ExtractiveGenerator:
         self.known_terms = known_terms
 
     # ---- scoring --------------------------------------------------------------------------------
+    def _topic_words(self, question: str, info: QuestionInfo) -> list[str]:
+        """The question's content words other than its dates and the words that ask for news as such."""
+        tokens = self.analyzer.tokens(without_dates(question))
+        return [t for t in content_words(info, tokens) if t not in _NEWS_WORDS]
+
+    def _on_topic(self, question: str, info: QuestionInfo, hit: Hit) -> bool:
+        """Whether the best passage's article is about what an overview question asks for: at least half
+        of its topic words occur in the article (a question that names no topic, only a period, always is)."""
+        wanted = set(self._topic_words(question, info))
+        if not wanted:
+            return True
+        found = wanted & set(self.analyzer.tokens(f"{hit.article.title} {hit.article.text}"))
+        return 2 * len(found) >= len(wanted)
+
     def score_sentences(
         self, question: str, hits: list[Hit], context: AskContext | None = None
     ) -> tuple[QuestionInfo, list[Candidate]]:
@@ -197,7 +233,7 @@ class ExtractiveGenerator:
     def generate(self, question: str, hits: list[Hit], context: AskContext | None = None) -> Answer:
         started = time.perf_counter()
         info, ranked = self.score_sentences(question, hits, context)
-        if info.kind == SUMMARY and hits:
+        if info.kind == SUMMARY and hits and self._on_topic(question, info, hits[0]):
             chosen = self._summary(hits, context or AskContext())
         elif not ranked or ranked[0].score < self.min_score or self.unknown_names(info, hits):
             chosen = []

@@ -33,6 +33,15 @@ _SPEECH_DE = (
 # the order matters: "was sagte X" before the plain "was", "wie viele" before "wie"
 _KINDS_DE: list[tuple[str, re.Pattern[str]]] = [
     (SUMMARY, re.compile(r"\b(fass\w*\b.*\bzusammen|zusammenfassung|worum geht es)\b", re.I)),
+    # "Was geschah im Januar 2017?", "Was wurde im November 2020 über Impfstoffe berichtet?": an overview
+    (
+        SUMMARY,
+        re.compile(
+            r"^\s*(?:und\s+)?was\s+(?:geschah|passierte|ist\s+passiert|war\s+los|gab\s+es\s+neues)\b"
+            r"|^\s*(?:und\s+)?(?:was|worüber)\s+wurde\b.*\bberichtet\b",
+            re.I,
+        ),
+    ),
     (SAID, re.compile(rf"^\s*(?:und\s+)?(?:was|wie)\s+(?:hat|haben\s+)?\s*{_SPEECH_DE}\b|\bwie äußert\w*", re.I)),
     (SAID, re.compile(rf"^\s*(?:und\s+)?was\s+(?:hat|haben)\s+.+\s+{_SPEECH_DE}\s*\??\s*$", re.I)),
     (
@@ -46,6 +55,7 @@ _KINDS_DE: list[tuple[str, re.Pattern[str]]] = [
 ]
 _KINDS_EN: list[tuple[str, re.Pattern[str]]] = [
     (SUMMARY, re.compile(r"\b(summari[sz]e|summary|what is .* about)\b", re.I)),
+    (SUMMARY, re.compile(r"^\s*(?:and\s+)?what\s+(?:happened|was\s+reported|is\s+new)\b", re.I)),
     (SAID, re.compile(r"\bwhat (did|does|has|have) .+ (say|said|state|claim)\b", re.I)),
     (HOW_MANY, re.compile(r"\bhow (many|much|long|old|often|far|big|large|high)\b", re.I)),
     (WHEN, re.compile(r"\b(when|what year|what date|which year|since when)\b", re.I)),
@@ -190,6 +200,22 @@ _GERMAN_HINTS = frozenset(
         "dem",
         "über",
         "sagte",
+        "im",
+        "am",
+        "ein",
+        "eine",
+        "von",
+        "auf",
+        "nach",
+        "für",
+        "bei",
+        "sich",
+        "nicht",
+        "es",
+        "wurde",
+        "geschah",
+        "passierte",
+        "gibt",
     ]
 )
 _NUMBER = re.compile(r"\b\d[\d.,]*\b")

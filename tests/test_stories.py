@@ -1,0 +1,78 @@
+"""Syndicated copies (rag.stories): one passage per story, the other outlets named, old indexes upgraded."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from rag.corpus import Article
+from rag.embedding import HashEmbedder
+from rag.pipeline import Pipeline
+from rag.stories import StoryIndex, same_passage, signature, similarity
+
+STORY = (
+    "Der Kreml hat ein Telefonat zwischen Präsident Wladimir Putin und US-Präsident Donald Trump für Samstag "
+    "bestätigt. Kremlsprecher Dmitri Peskow sagte am Freitag in Moskau, beide wollten über die Beziehungen "
+    "ihrer Länder sprechen. Ein Treffen der beiden Präsidenten sei noch nicht geplant, sagte Peskow weiter. "
+    "Trump hatte zuvor angekündigt, er wolle die Sanktionen gegen Russland überprüfen lassen."
+)
+OTHER = (
+    "Der Hamburger Hafen meldet im April deutlich weniger Containerumschlag als im Vorjahr. Wegen der Pandemie "
+    "kamen weniger Schiffe aus China, die Hafenwirtschaft rechnet mit Kurzarbeit für mehrere tausend Beschäftigte."
+)
+
+
+def _copies() -> list[Article]:
+    return [
+        Article("a-zeit", "Telefonat bestätigt", f"MOSKAU (dpa) - {STORY}", "2017-01-27", "zeit.de"),
+        Article("b-tsp", "Putin und Trump telefonieren", f"{STORY} (dpa)", "2017-01-28", "tagesspiegel.de"),
+        Article("c-hafen", "Weniger Schiffe", OTHER, "2020-04-30", "sueddeutsche.de"),
+    ]
+
+
+def test_copies_with_different_boilerplate_have_near_equal_signatures():
+    a, b, c = (signature(x.text) for x in _copies())
+    assert similarity(a, b) >= 0.9  # the dateline and the credit are not part of the story
+    assert similarity(a, c) < 0.1
+    index = StoryIndex()
+    lookup = {"a": a, "b": b, "c": c}
+    assert index.assign("a", a, lambda ids: {i: lookup[i] for i in ids}) == "a"
+    assert index.assign("b", b, lambda ids: {i: lookup[i] for i in ids}) == "a"
+    assert index.assign("c", c, lambda ids: {i: lookup[i] for i in ids}) == "c"
+
+
+def test_same_passage_compares_the_text_not_the_story():
+    assert same_passage(STORY, f"MOSKAU (dpa) - {STORY}")
+    assert not same_passage(STORY, OTHER)
+
+
+def test_retrieval_shows_one_passage_per_story_and_names_the_copies(settings):
+    pipe = Pipeline(settings, embedder=HashEmbedder(64))
+    pipe.ingest_items(_copies())
+    hits = pipe.retrieve("Telefonat Putin Trump Peskow", 5)
+    ids = [h.article.id for h in hits]
+    assert ids.count("a-zeit") + ids.count("b-tsp") >= 1
+    assert not ({"a-zeit", "b-tsp"} <= set(ids)), "both copies of one passage were shown"
+    first = hits[0]
+    assert [c.source for c in first.also] == ["tagesspiegel.de" if first.article.id == "a-zeit" else "zeit.de"]
+    from rag.citations import answer_to_dict, copies_label, passage_html
+
+    assert copies_label(first).startswith("auch in: ")
+    answer = pipe.ask("Was sagte Peskow über das Telefonat?")
+    card = passage_html(1, answer.passages[0], answer)
+    assert "auch in:" in card
+    payload = json.loads(json.dumps(answer_to_dict("q", answer)))
+    assert payload["passages"][0]["also_in"][0]["source"] in ("zeit.de", "tagesspiegel.de")
+
+
+def test_an_index_from_before_stories_is_signed_at_its_next_ingest(settings, tmp_path):
+    pipe = Pipeline(settings, embedder=HashEmbedder(64))
+    pipe.ingest_items(_copies()[:2])
+    with sqlite3.connect(pipe.store.db_path) as db:  # as an index built before stories existed
+        db.executescript("DROP TABLE stories; DROP TABLE story_bands;")
+    old = Pipeline(settings, embedder=HashEmbedder(64))
+    assert all(not h.also for h in old.retrieve("Telefonat Putin Trump", 5))  # readable, each its own story
+    report = old.ingest_items(_copies()[2:])
+    assert report.signed == 2 and "2 indexed articles checked for syndicated copies" in report.summary()
+    hits = old.retrieve("Telefonat Putin Trump Peskow", 5)
+    assert hits[0].also
