@@ -214,3 +214,19 @@ def test_every_quote_of_an_eval_run_is_a_substring_of_its_cited_passage(tmp_path
             passage = " ".join(answer.passages[part.number - 1].chunk.text.split())
             assert part.text in passage
     assert answered > 50  # the check saw real answers, not only refusals
+
+
+def test_a_place_is_a_preposition_before_a_name_not_a_set_phrase():
+    from rag.answer.evidence import names_place
+
+    assert names_place("Diplomaten trafen sich in Istanbul.") and names_place("Die Kämpfe in der Ukraine dauern an.")
+    assert not names_place("Die Sanktionen könnten in Zukunft aufgehoben werden.")
+    assert not names_place("Im Januar telefonierten beide.")
+
+
+def test_a_speaker_named_in_a_closing_apposition_is_the_speaker():
+    from rag.answer.evidence import attributed_to
+
+    sentence = "Moskau hoffe auf weitere Treffen, sagte die Sprecherin des Außenministeriums, Maria Sacharowa."
+    assert attributed_to(sentence, "Sacharowa")
+    assert not attributed_to("Peskow sagte, Trump, der Präsident, werde am Samstag anrufen.", "Trump")

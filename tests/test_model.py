@@ -86,6 +86,21 @@ def test_follow_up_when_gives_a_time_and_the_article_date(seed_pipe: Pipeline):
     assert not set(_quotes(when)) & set(_quotes(first))
 
 
+def test_und_wo_is_declined_when_the_articles_name_no_place_for_the_call(seed_pipe: Pipeline):
+    from rag.answer.conversation import Conversation
+
+    chat = Conversation()
+    seed_pipe.ask("Mit wem erwartete Trump ein Gespräch?", chat)
+    where = seed_pipe.ask("Und wo?", chat)  # the seeds report a phone call and name no place for it
+    assert where.question_type == "where" and where.declined
+    assert where.text == "Dazu steht nichts in den Artikeln."
+    # a follow-up that asks for a place the articles do give gets it
+    chat = Conversation()
+    seed_pipe.ask("Wo trafen sich russische und US-amerikanische Diplomaten?", chat)
+    again = seed_pipe.ask("Was sagte Sacharowa dazu?", chat)
+    assert not again.declined and all("Sacharowa" in q for q in _quotes(again))
+
+
 def test_what_peskow_said_is_answered_with_his_statement(seed_pipe: Pipeline):
     answer = seed_pipe.ask("Was sagte Peskow über das Telefonat?")
     assert not answer.declined

@@ -46,7 +46,17 @@ _REASON = re.compile(
     r"begründet\w*)\b",
     re.IGNORECASE,
 )
-_PLACE = re.compile(r"\b(?:in|im|nach|aus|bei|auf|vor|nahe)\s+(?:der |dem |den )?[A-ZÄÖÜ][\w-]+")
+# nouns that follow "in", "im", "vor" … in set phrases of time or manner, not of place ("in Zukunft", "im Januar")
+_NOT_PLACES = (
+    "Zukunft|Zeiten|Zeit|Kürze|Ordnung|Kraft|Frage|Betracht|Gefahr|Grund|Boden|Folge|Höhe|Richtung|Anspruch|"
+    "Sicht|Hinblick|Bezug|Anbetracht|Form|Ruhe|Erwägung|Zuge|Fällen|Fall|Rahmen|Gespräch|Interview|Jahren|"
+    "Jahr|Monaten|Monat|Wochen|Woche|Tagen|Tag|Stunden|Minuten|Januar|Februar|März|April|Mai|Juni|Juli|"
+    "August|September|Oktober|November|Dezember|Frühjahr|Sommer|Herbst|Winter|Vergangenheit|Gegenwart|"
+    "Anschluss|Absprache|Zusammenarbeit|Verbindung|Kontakt|Sachen|Wahrheit|Prinzip|Ergebnis|Auftrag"
+)
+_PLACE = re.compile(
+    r"\b(?:in|im|nach|aus|bei|auf|vor|nahe)\s+(?:der |dem |den )?(?!(?:" + _NOT_PLACES + r")\b)[A-ZÄÖÜ][\w-]+"
+)
 _SPEECH = re.compile(
     r"\b(?:sagte|sagt|sagten|sagen|gesagt|erklärte|erklärt|erklärten|betonte|betont|äußerte|geäußert|meinte|"
     r"kündigte|angekündigt|teilte|mitgeteilt|gab|warnte|forderte|behauptete|bekräftigte|sprach|fragte|räumte|"
@@ -88,11 +98,19 @@ def attributed_to(sentence: str, speaker: str) -> bool:
     The clause test keeps "Peskow gab an, dass Trump …" from counting as something Trump said.
     """
     wanted = speaker.lower()
-    for clause in _CLAUSE.split(sentence):
-        words = {w.lower().rstrip("s") for w in re.findall(r"[\w-]+", clause)} | {
-            part.lower() for w in re.findall(r"[\w-]+", clause) for part in w.split("-")
-        }
-        if _SPEECH.search(clause) and (wanted in words or wanted.rstrip("s") in words):
+
+    def names(clause: str) -> bool:
+        found = re.findall(r"[\w-]+", clause)
+        words = {w.lower().rstrip("s") for w in found} | {part.lower() for w in found for part in w.split("-")}
+        return wanted in words or wanted.rstrip("s") in words
+
+    clauses = _CLAUSE.split(sentence)
+    for i, clause in enumerate(clauses):
+        if not _SPEECH.search(clause):
+            continue
+        # "…, sagte die Sprecherin des Ministeriums, Maria Sacharowa.": the name in a short apposition after it
+        following = clauses[i + 1] if i + 2 == len(clauses) else ""  # the sentence's last clause only
+        if names(clause) or (len(following.split()) <= 4 and names(following)):
             return True
     return False
 

@@ -25,12 +25,25 @@ import numpy as np
 
 from rag.answer.base import DECLINE_DE, DECLINE_EN, Answer, AskContext, Citation, Part
 from rag.answer.evidence import explains, matches_kind
-from rag.answer.question import SAID, SUMMARY, WHY, QuestionInfo, content_words, read_question
+from rag.answer.question import (
+    HOW_MANY,
+    SAID,
+    SUMMARY,
+    WHEN,
+    WHERE,
+    WHY,
+    QuestionInfo,
+    content_words,
+    read_question,
+)
 from rag.answer.quotes import passage_sentences, shown
 from rag.dates import without_dates
 from rag.embedding import Embedder
 from rag.lexical import GermanAnalyzer
 from rag.retrieval import Hit
+
+# the question types a bare follow-up ("Und wo?") asks only a fact of
+_FACT_KINDS = frozenset({WHEN, WHERE, HOW_MANY})
 
 # stems of the words that ask for news without naming a topic ("Was geschah?", "What was reported?")
 _NEWS_WORDS = frozenset(
@@ -210,6 +223,10 @@ class ExtractiveGenerator:
             scored.append(Candidate(number, hit, s, e, score, fits))
         if info.kind == SAID and speaker:
             scored = [c for c in scored if c.fits]  # only what that person said; anyone else's words are no answer
+        elif context.topic and info.kind in _FACT_KINDS and not content_words(info, self.analyzer.tokens(question)):
+            # "Und wo?", "Und wann?": a bare follow-up asks only for the place or time of the topic, and a
+            # sentence without one cannot answer it (the articles may not say: then the answer declines)
+            scored = [c for c in scored if c.fits]
         return info, sorted(scored, key=lambda c: (-c.score, c.number, c.start))
 
     def unknown_names(self, info: QuestionInfo, hits: list[Hit]) -> list[str]:
