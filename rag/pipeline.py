@@ -309,6 +309,8 @@ class Pipeline:
         started = time.perf_counter()
         cited = conversation.cited_articles() if conversation is not None else []
         hits, scope = self.search(question, context.topic, k, retriever, filters, cited)
+        if scope is not None and scope.source == "question" and scope.applied:
+            context = replace(context, dated=True)
         retrieved = time.perf_counter()
         answer = self.generator.generate(question, hits, context)
         timings = {

@@ -177,3 +177,66 @@ def test_chat_json_answers_the_multi_turn_set(tmp_path: Path):
                 assert _seed_id(turn["seed"]) in cited
                 for c in row["citations"]:  # every quote is a substring of its cited passage
                     assert " ".join(c["text"].split()) in " ".join(row["passages"][c["number"] - 1]["text"].split())
+
+
+def _chat_json(index: Path, questions: list[str]) -> list[dict]:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "RAG_INDEX_DIR": str(index)}
+    out = subprocess.run(
+        [sys.executable, "-m", "rag.cli", "chat", "--json"],
+        input="".join(q + "\n" for q in questions),
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    return [json.loads(line) for line in out.stdout.splitlines()]
+
+
+def test_chat_json_answers_the_fang_covid_multi_turn_set(tmp_path: Path):
+    """The multi-turn set over FANG-COVID articles (read from ../shared, never copied into the project),
+    in an index with 40 other articles of the corpus beside them."""
+    import gzip
+    import json
+    import random
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    corpus = ROOT.parent / "shared" / "data" / "news-de" / "fang-covid-real.jsonl.gz"
+    if not corpus.exists():
+        pytest.skip(f"{corpus} is not on this machine")
+    dataset = [
+        json.loads(line)
+        for line in (ROOT / "evals/conversations/multiturn.fang-covid.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    prefixes = {u for c in dataset for t in c["turns"] for u in t.get("urls", [])}
+    with gzip.open(corpus, "rt", encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines]
+    chosen = [r for r in rows if any(r["url"].startswith(p) for p in prefixes)]
+    others = random.Random(5).sample([r for r in rows if r not in chosen], 40)
+    source = tmp_path / "articles.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in chosen + others), encoding="utf-8")
+    index = tmp_path / "index"
+    cmd = [sys.executable, "-m", "rag.cli", "ingest", str(source), "--index-dir", str(index)]
+    subprocess.run(cmd, check=True, capture_output=True)
+    for conversation in dataset:
+        rows_out = _chat_json(index, [t["question"] for t in conversation["turns"]])
+        assert len(rows_out) == len(conversation["turns"])
+        for row, turn in zip(rows_out, conversation["turns"], strict=True):
+            label = (conversation["id"], row["question"], row["answer"])
+            assert row["declined"] == turn["declined"], label
+            if turn["declined"]:
+                continue
+            assert any(word in row["answer"] for word in turn["any_of"]), label
+            cited = [row["passages"][c["number"] - 1] for c in row["citations"]]
+            assert any(p["url"].startswith(u) for p in cited for u in turn["urls"]), label
+            for c in row["citations"]:
+                assert " ".join(c["text"].split()) in " ".join(row["passages"][c["number"] - 1]["text"].split())
+            if row["date_range"] is not None and row["date_range"]["applied"]:  # "im Mai 2020": only that month
+                assert all(p["date"][:7] == row["date_range"]["from"][:7] for p in row["passages"]), label

@@ -57,11 +57,14 @@ class AskContext:
         topic: the earlier question a follow-up leans on ("" for a question that stands alone).
         speaker: the person a pronoun in the question stands for ("er" -> "Trump").
         quoted: ``(article_id, start)`` of sentences already quoted in this conversation; not repeated.
+        dated: the passages come from the period the question (or its topic) named, so words such as
+            "im September 2020" are not matched against sentences.
     """
 
     topic: str = ""
     speaker: str | None = None
     quoted: frozenset[tuple[str, int]] = frozenset()
+    dated: bool = False  # retrieval searched the period the question named: its date words are not content
 
 
 class Generator(Protocol):

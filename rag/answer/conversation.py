@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rag.answer.base import Answer, AskContext
-from rag.answer.question import read_question
+from rag.answer.question import person, read_question
 
 FOLLOW_UP_MAX_WORDS = 2  # a question with at most this many content words cannot stand alone
 
@@ -50,7 +50,7 @@ class Conversation:
         if not follows:
             return AskContext()
         earlier = read_question(topic)
-        speaker = last.context.speaker or earlier.speaker or (earlier.names[0] if earlier.names else None)
+        speaker = last.context.speaker or person(earlier)
         quoted = frozenset((c.article_id, c.start) for turn in self.turns for c in turn.answer.citations)
         return AskContext(topic=topic, speaker=speaker, quoted=quoted)
 

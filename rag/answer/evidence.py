@@ -23,7 +23,7 @@ _MONTHS = (
 _DAYS = "montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag"
 # a date or time a reader can place: vague words ("bald", "zeitnah", "damals") do not count
 _TIME = re.compile(
-    rf"\b(?:{_MONTHS}|{_DAYS})s?\b|\b(?:1[0-9]|20)\d\d(?:er)?\b|\b\d{{1,2}}\.\d{{1,2}}\.(?:\d{{2,4}})?"
+    rf"\b(?:{_MONTHS}|(?:{_DAYS})(?:abend|morgen|mittag|nachmittag|vormittag|nacht)?)s?\b|\b(?:1[0-9]|20)\d\d(?:er)?\b|\b\d{{1,2}}\.\d{{1,2}}\.(?:\d{{2,4}})?"
     r"|\b\d{1,2}(?:[.:]\d\d)? uhr\b|\b(?:gestern|vorgestern|morgen|übermorgen)\b"
     r"|\b(?:letzte[nmr]?|vergangene[nmr]?|nächste[nmr]?|kommende[nmr]?|vorige[nmr]?)\s+"
     r"(?:woche|monat|jahr|jahres|jahrzehnt|wochenende)s?\b"
@@ -54,8 +54,21 @@ _NOT_PLACES = (
     "August|September|Oktober|November|Dezember|Frühjahr|Sommer|Herbst|Winter|Vergangenheit|Gegenwart|"
     "Anschluss|Absprache|Zusammenarbeit|Verbindung|Kontakt|Sachen|Wahrheit|Prinzip|Ergebnis|Auftrag"
 )
+# places that take an article ("in der Ukraine", "im Iran"); after "im"/"in der" other nouns are seldom places
+# ("im Kampf", "in der Sitzung"), while a name right after the preposition usually is one ("in Istanbul")
+_ARTICLE_PLACES = (
+    "Ukraine|Schweiz|Türkei|Slowakei|Mongolei|Krim|Antarktis|Arktis|Karibik|Sahara|Toskana|Pfalz|Lausitz|"
+    "Uckermark|Altmark|Eifel|Rhön|Normandie|Bretagne|Provence|Lombardei|USA|Niederlanden|Vereinigten|"
+    "Emiraten|Philippinen|Iran|Irak|Libanon|Jemen|Sudan|Kosovo|Tschad|Vatikan|Kongo|Oman|Elsass|Saarland|"
+    "Allgäu|Ruhrgebiet|Rheinland|Baltikum|Kaukasus|Balkan|Nahen|Mittleren|Fernen|Westen|Osten|Süden|Norden|"
+    "Nordosten|Nordwesten|Südosten|Südwesten|Ausland|Inland|Bundestag|Landtag|Kanzleramt|Weißen|Kreml|Hafen|"
+    "Stadion|Krankenhaus|Klinik|Rathaus|Hotel|Zentrum|Bezirk|Stadtteil|Landkreis|Kreis|Dorf|Stadt|Hauptstadt"
+)
 _PLACE = re.compile(
-    r"\b(?:in|im|nach|aus|bei|auf|vor|nahe)\s+(?:der |dem |den )?(?!(?:" + _NOT_PLACES + r")\b)[A-ZÄÖÜ][\w-]+"
+    r"\b(?:in|nach|aus|bei|auf|vor|nahe)\s+(?!(?:" + _NOT_PLACES + r")\b)[A-ZÄÖÜ][\w-]+"
+    r"|\b(?:im|in der|in den|aus der|aus dem|nach der|in die|auf der|auf dem)\s+(?:\w+en\s+)?(?:"
+    + _ARTICLE_PLACES
+    + r")\b"
 )
 _SPEECH = re.compile(
     r"\b(?:sagte|sagt|sagten|sagen|gesagt|erklärte|erklärt|erklärten|betonte|betont|äußerte|geäußert|meinte|"

@@ -34,6 +34,7 @@ from rag.answer.question import (
     WHY,
     QuestionInfo,
     content_words,
+    full_names,
     read_question,
 )
 from rag.answer.quotes import passage_sentences, shown
@@ -44,6 +45,7 @@ from rag.retrieval import Hit
 
 # the question types a bare follow-up ("Und wo?") asks only a fact of
 _FACT_KINDS = frozenset({WHEN, WHERE, HOW_MANY})
+_NEAR_CHARS = 800  # for a bare follow-up, sentences this close to an earlier quote count as the same event
 
 # stems of the words that ask for news without naming a topic ("Was geschah?", "What was reported?")
 _NEWS_WORDS = frozenset(
@@ -205,13 +207,24 @@ class ExtractiveGenerator:
         if not spans:
             return info, []
         query = f"{context.topic} {question}".strip()
+        numbers = info.numbers
+        if context.dated:  # the period named is what retrieval searched in, not words a sentence must repeat
+            query = without_dates(query)
+            numbers = tuple(n for n in numbers if n in without_dates(question))
         texts = [hit.article.text[s:e] for _, hit, s, e in spans]
         vectors = self.embedder.embed([query, *texts])
         cosine = np.clip(vectors[1:] @ vectors[0], 0.0, None)
         wanted = set(content_words(info, self.analyzer.tokens(query)))
         read = " ".join(f"{h.article.title} {h.chunk.text}" for h in hits)
         # a number the question names that no passage has is evidence the passages are about something else
-        missing_penalty = self.fit_bonus * sum(n not in read for n in info.numbers)
+        missing_penalty = self.fit_bonus * sum(n not in read for n in numbers)
+        # a bare follow-up ("Und wann?", "Warum?") asks about the event just quoted: sentences near an
+        # earlier quote of the same article tell more of it than sentences elsewhere that hold a date
+        bare = bool(context.topic) and info.kind in (*_FACT_KINDS, WHY)
+        bare = bare and not content_words(info, self.analyzer.tokens(question))
+        quoted_at: dict[str, list[int]] = {}
+        for article_id, at in context.quoted if bare else ():
+            quoted_at.setdefault(article_id, []).append(at)
         scored = []
         for (number, hit, s, e), text, cos in zip(spans, texts, cosine.tolist(), strict=True):
             found = set(self.analyzer.tokens(f"{hit.article.title} {text}"))
@@ -220,10 +233,13 @@ class ExtractiveGenerator:
             coverage = _coverage(wanted, found)
             fits = matches_kind(info.kind, text, speaker)
             score = 0.5 * cos + 0.5 * coverage + (self.fit_bonus if fits else 0.0) - missing_penalty
+            if quoted_at.get(hit.article.id):
+                distance = min(abs(s - at) for at in quoted_at[hit.article.id])
+                score += self.fit_bonus * max(0.0, 1.0 - distance / _NEAR_CHARS)
             scored.append(Candidate(number, hit, s, e, score, fits))
         if info.kind == SAID and speaker:
             scored = [c for c in scored if c.fits]  # only what that person said; anyone else's words are no answer
-        elif context.topic and info.kind in _FACT_KINDS and not content_words(info, self.analyzer.tokens(question)):
+        elif bare and info.kind in _FACT_KINDS:
             # "Und wo?", "Und wann?": a bare follow-up asks only for the place or time of the topic, and a
             # sentence without one cannot answer it (the articles may not say: then the answer declines)
             scored = [c for c in scored if c.fits]
@@ -238,7 +254,7 @@ class ExtractiveGenerator:
         """
         read = " ".join(f"{h.article.title} {h.chunk.text}" for h in hits)
         present = set(self.analyzer.tokens(read))
-        candidates = [*_full_names(info.text), *([info.speaker] if info.speaker and not info.pronoun_speaker else [])]
+        candidates = [*full_names(info.text), *([info.speaker] if info.speaker and not info.pronoun_speaker else [])]
         names = {w: self.analyzer.tokens(w) for w in candidates}
         absent = {w: terms for w, terms in names.items() if terms and not set(terms) <= present}
         if not absent or self.known_terms is None:
@@ -280,12 +296,18 @@ class ExtractiveGenerator:
         return sorted(chosen, key=lambda c: (c.number, c.start))
 
     def _summary(self, hits: list[Hit], context: AskContext) -> list[Candidate]:
-        """The top article's lead sentence and the sentences most central to it, in reading order."""
+        """The top article's first sentence among the retrieved passages and the sentences most central to
+        them, in reading order; each cites the passage it stands in."""
         top = hits[0]
         text = top.article.text
+        owner: dict[tuple[int, int], tuple[int, Hit]] = {}
+        for number, hit in enumerate(hits, start=1):
+            if hit.article.id == top.article.id:
+                for span in passage_sentences(text, hit.chunk.start, hit.chunk.end):
+                    owner.setdefault(span, (number, hit))
         spans = [
             (s, e)
-            for s, e in passage_sentences(text, 0, len(text))
+            for s, e in sorted(owner)
             if (top.article.id, s) not in context.quoted and len(text[s:e].split()) >= 4
         ]
         if not spans:
@@ -302,18 +324,10 @@ class ExtractiveGenerator:
                 _near_duplicate(text[spans[i][0] : spans[i][1]], text[spans[j][0] : spans[j][1]]) for j in picked
             ):
                 picked.append(i)
-        return [Candidate(1, top, *spans[i], 0.0, True) for i in sorted(picked)]
+        return [Candidate(*owner[spans[i]], *spans[i], 0.0, True) for i in sorted(picked)]
 
 
 _ANAPHORIC_START = re.compile(r"^\W*(?:er|sie|es|dies|diese[rsmn]?|dabei|damit|dort|dazu|daher|deshalb|zudem)\b", re.I)
-
-
-_FULL_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-ZÄÖÜ][a-zäöüß]+(?:[ -][A-ZÄÖÜ][a-zäöüß]+)+")
-
-
-def _full_names(question: str) -> list[str]:
-    """Runs of two or more capitalised words that do not open the question: "Angela Merkel", "Olaf Scholz"."""
-    return [m.group() for m in _FULL_NAME.finditer(question.strip())]
 
 
 def _coverage(wanted: set[str], found: set[str]) -> float:

@@ -284,6 +284,26 @@ def _speaker(question: str, english: bool) -> str | None:
     return run[-1] if run else None
 
 
+_FULL_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-ZÄÖÜ][a-zäöüß]+(?:[ -][A-ZÄÖÜ][a-zäöüß]+)+")
+
+
+def full_names(question: str) -> list[str]:
+    """Runs of two or more capitalised words that do not open the question: "Angela Merkel", "Olaf Scholz"."""
+    return [m.group() for m in _FULL_NAME.finditer(question.strip())]
+
+
+def person(info: QuestionInfo) -> str | None:
+    """The person a question is about, for a later "er"/"sie": its speaker, else the last word of its
+    first full name ("Leon Draisaitl" -> "Draisaitl"), else its first capitalised word (German
+    capitalises nouns too, so a full name is the better sign of a person)."""
+    if info.speaker and not info.pronoun_speaker:
+        return info.speaker
+    names = full_names(info.text)
+    if names:
+        return names[0].replace("-", " ").split()[-1]
+    return info.names[0] if info.names else None
+
+
 def content_words(info: QuestionInfo, tokens: list[str]) -> list[str]:
     """``tokens`` (stemmed words of the question) without question words and, for English, English function words."""
     from bm25s.stopwords import STOPWORDS_EN
