@@ -46,6 +46,8 @@ def answer_chat_text(answer: Answer) -> str:
     text = answer.text
     if answer.declined or not answer.citations:
         text = f"{text}\n\n{SOURCES_HINT}" if answer.passages else text
+    if answer.note:
+        text = f"{text}\n\nHinweis: {answer.note}"
     return f"{date_note(answer)}\n\n{text}" if date_note(answer) else text
 
 
@@ -173,6 +175,9 @@ def answer_to_dict(question: str, answer: Answer) -> dict[str, Any]:
         "answer": answer.text,
         "declined": answer.declined,
         "question_type": answer.question_type,
+        "generator": answer.generator,
+        "note": answer.note,
+        "unsupported": answer.unsupported,
         "citations": [
             {"number": c.number, "article_id": c.article_id, "start": c.start, "end": c.end, "text": c.text}
             for c in answer.citations

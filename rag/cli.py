@@ -14,6 +14,15 @@ from rag.errors import RagError
 EXIT_OK, EXIT_ERROR, EXIT_SKIPPED = 0, 1, 3
 
 
+def _llm_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--llm",
+        metavar="SPEC",
+        help="who writes answers: none (default: quotes only), openai:MODEL@BASE_URL, ollama:MODEL[@URL], "
+        "local:PATH.gguf (or $RAG_LLM)",
+    )
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index-dir", type=Path, help="index folder (default: index/, or $RAG_INDEX_DIR)")
     parser.add_argument("--embedder", help="use-multilingual (default), minilm, st:PATH_OR_NAME, hash-DIM")
@@ -30,6 +39,7 @@ def _question_options(parser: argparse.ArgumentParser, json_help: str) -> None:
         help="what 'gestern', 'letzte Woche' in a question count from (default: the newest article's date)",
     )
     parser.add_argument("--json", action="store_true", help=json_help)
+    _llm_option(parser)
     _common(parser)
 
 
@@ -67,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     serve.add_argument("--port", type=int, default=7860)
     serve.add_argument("--seeds", type=Path, help="corpus to build a missing index from (default: seeds/)")
+    _llm_option(serve)
     _common(serve)
 
     from rag.evaluation import add_eval_arguments
@@ -86,6 +97,7 @@ def _settings(args: argparse.Namespace) -> Any:
         k=getattr(args, "k", None),
         retriever=getattr(args, "retriever", None),
         reference_date=getattr(args, "reference_date", None),
+        llm=getattr(args, "llm", None),
     )
 
 
@@ -128,6 +140,8 @@ def _print_answer(answer: Any) -> None:
     if date_note(answer):
         print(date_note(answer))
     print(answer.text)
+    if answer.note:
+        print(f"Hinweis: {answer.note}")
     for number, hit in enumerate(answer.passages, start=1):
         cited = "*" if any(c.number == number for c in answer.citations) else " "
         copies = f"; {copies_label(hit)}" if hit.also else ""

@@ -232,6 +232,7 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--hybrid-weight", type=float, help="dense share of the fused score (default 0.5)")
     parser.add_argument("--index-dir", type=Path, help="index to ask (JSON Lines datasets only)")
     parser.add_argument("--embedder", help="use-multilingual (default), minilm, st:PATH_OR_NAME, hash-DIM")
+    parser.add_argument("--llm", metavar="SPEC", help="who writes the answers (default none; see rag ask --help)")
 
 
 def run_eval_command(args: argparse.Namespace) -> int:
@@ -251,6 +252,7 @@ def run_eval_command(args: argparse.Namespace) -> int:
         chunk_chars=args.chunk_chars,
         chunk_overlap=args.chunk_overlap,
         hybrid_weight=args.hybrid_weight,
+        llm=args.llm,
     )
     dataset = load_dataset(args.dataset, args.limit)
     bars: dict[str, ProgressBar] = {}

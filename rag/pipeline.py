@@ -19,7 +19,9 @@ import numpy as np
 from scipy import sparse
 
 from rag.answer import Answer, AskContext, ExtractiveGenerator, Generator
+from rag.answer.backends import chat_model
 from rag.answer.conversation import Conversation
+from rag.answer.llm import LLMGenerator
 from rag.answer.question import is_english
 from rag.chunking import Chunk, chunk_text, content_sentences
 from rag.corpus import Article, FieldMap, Skipped, date_bounds, iter_files, load_path, parse_date
@@ -254,7 +256,9 @@ class Pipeline:
     @property
     def generator(self) -> Generator:
         if self._generator is None:
-            self._generator = ExtractiveGenerator(self.embedder, self.content_words, known_terms=self.known_terms)
+            extractive = ExtractiveGenerator(self.embedder, self.content_words, known_terms=self.known_terms)
+            model = chat_model(self.settings.llm)
+            self._generator = extractive if model is None else LLMGenerator(model[0], extractive, name=model[1])
         return self._generator
 
     def known_terms(self, terms: list[str]) -> set[str]:

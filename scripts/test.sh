@@ -10,5 +10,7 @@ if ! command -v chromium >/dev/null 2>&1; then
     fi
 fi
 bash scripts/install.sh "[test]"
+# the 98 MB GGUF model of the real local-LLM test (once; checked by size and hash)
+.venv/bin/python scripts/fetch_test_model.py || echo "note: the local-LLM test will be skipped" >&2
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 exec .venv/bin/python -m pytest "$@"

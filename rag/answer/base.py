@@ -47,6 +47,9 @@ class Answer:
     parts: list[Part] = field(default_factory=list)
     question_type: str = "other"
     date_range: DateScope | None = None  # the period searched, when the question or a filter named one
+    generator: str = "extractive"  # what wrote the answer: "extractive" or the language model's name
+    note: str = ""  # said to the reader beside the answer (a language model that failed, …)
+    unsupported: int = 0  # written sentences whose citations the check did not accept (marked in the text)
 
 
 @dataclass(frozen=True)
