@@ -44,7 +44,7 @@ def answer_chat_text(answer: Answer) -> str:
     Plain text is also what the chat's copy button copies: no escapes, no markup.
     """
     text = answer.text
-    if answer.declined or not answer.citations:
+    if (answer.declined or not answer.citations) and not answer.partial:
         text = f"{text}\n\n{SOURCES_HINT}" if answer.passages else text
     if answer.note:
         text = f"{text}\n\nHinweis: {answer.note}"

@@ -124,7 +124,10 @@ def run_ask(args: argparse.Namespace) -> int:
     from rag.retrieval import DateRange
 
     pipe = Pipeline(_settings(args))
-    answer = pipe.ask(args.question, filters=DateRange.parse(args.date_from, args.date_to))
+    filters = DateRange.parse(args.date_from, args.date_to)
+    answer = (
+        _ask_live(pipe, args.question, None, filters) if not args.json else pipe.ask(args.question, filters=filters)
+    )
     if args.json:
         from rag.citations import answer_to_dict
 
@@ -132,6 +135,21 @@ def run_ask(args: argparse.Namespace) -> int:
         return EXIT_OK
     _print_answer(answer)
     return EXIT_OK
+
+
+def _ask_live(pipe: Any, question: str, conversation: Any, filters: Any) -> Any:
+    """Ask, printing a language model's text as it streams when stdout is a terminal; returns the final
+    answer (printed by the caller, checked: the streamed text is the model's raw words)."""
+    streamed = ""
+    final = None
+    for answer in pipe.ask_stream(question, conversation, filters=filters):
+        final = answer
+        if answer.partial and answer.generator != "extractive" and sys.stdout.isatty():
+            print(answer.text[len(streamed) :], end="", flush=True)
+            streamed = answer.text
+    if streamed:
+        print("\n--- geprüft ---")
+    return final
 
 
 def _print_answer(answer: Any) -> None:
@@ -176,7 +194,11 @@ def run_chat(args: argparse.Namespace) -> int:
         if not line.strip():
             continue
         try:
-            answer = pipe.ask(line, conversation, filters=filters)
+            answer = (
+                pipe.ask(line, conversation, filters=filters)
+                if args.json
+                else _ask_live(pipe, line, conversation, filters)
+            )
         except RagError as err:
             if args.json:
                 print(json.dumps({"question": line.strip(), "error": str(err)}, ensure_ascii=False), flush=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -305,6 +306,18 @@ class Pipeline:
         A follow-up is retrieved together with the topic it leans on, and the articles the previous
         answer cited come first among its passages.
         """
+        return deque(self.ask_stream(question, conversation, k, retriever, filters), maxlen=1)[0]
+
+    def ask_stream(
+        self,
+        question: str,
+        conversation: Conversation | None = None,
+        k: int | None = None,
+        retriever: str | None = None,
+        filters: DateRange | None = None,
+    ) -> Iterator[Answer]:
+        """``ask``, as the answer grows: with a language model, the quoted answer first and the model's text
+        as it arrives (``Answer.partial``), then the final answer, which alone is recorded in the conversation."""
         question = self.check_question(question)
         k = self.settings.k if k is None else k
         context = AskContext()
@@ -316,7 +329,15 @@ class Pipeline:
         if scope is not None and scope.source == "question" and scope.applied:
             context = replace(context, dated=True)
         retrieved = time.perf_counter()
-        answer = self.generator.generate(question, hits, context)
+        generator = self.generator
+        answer = None
+        if isinstance(generator, LLMGenerator):
+            for answer in generator.stream(question, hits, context):
+                if answer.partial:
+                    yield replace(answer, date_range=scope)
+        else:
+            answer = generator.generate(question, hits, context)
+        assert answer is not None
         timings = {
             "retrieve_ms": round((retrieved - started) * 1000, 2),
             **answer.timings,
@@ -325,7 +346,7 @@ class Pipeline:
         answer = replace(answer, timings=timings, date_range=scope)
         if conversation is not None:
             conversation.add(question, context, answer)
-        return answer
+        yield answer
 
     def search(
         self,

@@ -6,6 +6,7 @@ Only glue lives here; what is shown is built by ``rag.citations`` and tested the
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -130,23 +131,27 @@ def respond(
     retriever: str,
     date_from: str,
     date_to: str,
-) -> tuple[str, list[dict[str, Any]], Conversation, str]:
-    """One chat turn; a blank question changes nothing, errors become a German message, never a traceback."""
-    from rag.citations import answer_chat_text, conversation_sources_html
+) -> Iterator[tuple[str, list[dict[str, Any]], Conversation, str]]:
+    """One chat turn, shown as it grows (with a language model: the quoted answer at once, then the
+    model's text as it streams, then the checked answer); a blank question changes nothing, errors
+    become a German message, never a traceback."""
+    from rag.citations import answer_chat_text, conversation_sources_html, sources_html
 
     if not (message or "").strip():
-        return "", chat, conversation, gr_skip()
-    chat = [*chat, {"role": "user", "content": message}]
+        yield "", chat, conversation, gr_skip()
+        return
+    chat = [*chat, {"role": "user", "content": message}, {"role": "assistant", "content": "…"}]
     try:
         filters = DateRange.parse(date_from, date_to)
-        answer = pipe.ask(message, conversation, k=int(k), retriever=retriever, filters=filters)
+        for answer in pipe.ask_stream(message, conversation, k=int(k), retriever=retriever, filters=filters):
+            chat[-1] = {"role": "assistant", "content": answer_chat_text(answer)}
+            if answer.partial:
+                yield "", chat, conversation, sources_html(answer, len(conversation.turns))
     except Exception as err:  # every failure becomes a message in the chat
         if not isinstance(err, RagError):
             print(f"rag: error answering {message!r}: {err!r}", file=sys.stderr)
-        chat.append({"role": "assistant", "content": german_message(err)})
-        return "", chat, conversation, conversation_sources_html([t.answer for t in conversation.turns])
-    chat.append({"role": "assistant", "content": answer_chat_text(answer)})
-    return "", chat, conversation, conversation_sources_html([t.answer for t in conversation.turns])
+        chat[-1] = {"role": "assistant", "content": german_message(err)}
+    yield "", chat, conversation, conversation_sources_html([t.answer for t in conversation.turns])
 
 
 def gr_skip() -> Any:
@@ -205,8 +210,8 @@ def build_app(pipe: Pipeline) -> Any:
             inputs = [box, chat, conversation, k, retriever, date_from, date_to]
             outputs = [box, chat, conversation, sources]
 
-            def turn(*values: Any) -> tuple[str, list[dict[str, Any]], Conversation, str]:
-                return respond(pipe, *values)
+            def turn(*values: Any) -> Iterator[tuple[str, list[dict[str, Any]], Conversation, str]]:
+                yield from respond(pipe, *values)
 
             box.submit(turn, inputs, outputs)
             send.click(turn, inputs, outputs)

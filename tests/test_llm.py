@@ -97,7 +97,7 @@ def test_a_checked_llm_answer_cites_and_marks_what_it_cannot_support(settings):
 
 def test_a_failing_or_useless_model_leaves_the_extractive_answer_with_a_note(settings):
     class Down(FakeListChatModel):
-        def invoke(self, *args, **kwargs):
+        def stream(self, *args, **kwargs):
             raise ConnectionError("connection refused")
 
     pipe = _with_model(_news(settings), Down(responses=["unused"]))
@@ -107,7 +107,41 @@ def test_a_failing_or_useless_model_leaves_the_extractive_answer_with_a_note(set
     garbage = _with_model(_news(replace(settings, index_dir=settings.index_dir.with_name("g"))),
                           FakeListChatModel(responses=["HACKED"]))  # fmt: skip
     answer = garbage.ask("Wo trafen sich die Diplomaten?")
-    assert "HACKED" not in answer.text and "keine brauchbare Antwort" in answer.note
+    assert "HACKED" not in answer.text and "kein Satz mit prüfbarer Quellenangabe" in answer.note
+
+
+def test_the_answer_streams_after_the_quoted_one_and_only_the_final_one_is_recorded(settings):
+    from langchain_core.language_models import GenericFakeChatModel
+
+    from rag.answer.conversation import Conversation
+
+    reply = "Die Diplomaten trafen sich in Istanbul [1]."
+    pipe = _with_model(_news(settings), GenericFakeChatModel(messages=iter([reply])))
+    chat = Conversation()
+    steps = list(pipe.ask_stream("Wo trafen sich die Diplomaten?", chat))
+    first, *growing, final = steps
+    assert first.partial and first.generator == "extractive" and "Istanbul" in first.text
+    assert "schreibt eine Antwort" in first.note
+    assert len(growing) > 2 and all(a.partial and a.generator == "fake" for a in growing)
+    assert [len(a.text) for a in growing] == sorted(len(a.text) for a in growing)  # it grows
+    assert not final.partial and final.text == "Die Diplomaten trafen sich in Istanbul. [1]" and final.citations
+    assert len(chat.turns) == 1 and chat.turns[0].answer is final
+
+
+def test_the_chat_shows_the_quoted_answer_first_then_the_written_one(settings):
+    from langchain_core.language_models import GenericFakeChatModel
+
+    from rag.answer.conversation import Conversation
+    from rag.ui import respond
+
+    reply = "Die Diplomaten trafen sich in Istanbul [1]."
+    pipe = _with_model(_news(settings), GenericFakeChatModel(messages=iter([reply])))
+    shown = [chat[-1]["content"] for _, chat, _, _ in respond(pipe, "Wo trafen sich die Diplomaten?", [],
+                                                              Conversation(), 5, "hybrid", "", "")]  # fmt: skip
+    assert "Russische und US-amerikanische Diplomaten trafen sich in Istanbul" in shown[0]
+    assert "schreibt eine Antwort" in shown[0]
+    assert shown[-1] == "Die Diplomaten trafen sich in Istanbul. [1]"
+    assert any(reply[:10] in s and s != shown[-1] for s in shown[1:-1])  # the model's words as they came
 
 
 def test_the_models_refusal_is_a_declined_answer(settings):

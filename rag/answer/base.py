@@ -50,6 +50,7 @@ class Answer:
     generator: str = "extractive"  # what wrote the answer: "extractive" or the language model's name
     note: str = ""  # said to the reader beside the answer (a language model that failed, …)
     unsupported: int = 0  # written sentences whose citations the check did not accept (marked in the text)
+    partial: bool = False  # still being written: shown as it streams, replaced by the final answer
 
 
 @dataclass(frozen=True)

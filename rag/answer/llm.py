@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 import time
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -86,21 +88,36 @@ class LLMGenerator:
         self.name = name
 
     def generate(self, question: str, hits: list[Hit], context: AskContext | None = None) -> Answer:
+        return deque(self.stream(question, hits, context), maxlen=1)[0]  # the final answer
+
+    def stream(self, question: str, hits: list[Hit], context: AskContext | None = None) -> Iterator[Answer]:
+        """The answer as it grows: the extractive one at once (``partial``, so the first useful words never
+        wait for the model), then the model's text as it arrives, unchecked, then the checked answer."""
         started = time.perf_counter()
         extractive = self.fallback.generate(question, hits, context)
         english = read_question(question).english
         if not hits:
-            return extractive
+            yield extractive
+            return
+        yield replace(extractive, partial=True, note=_writing(english, self.name))
+        text = ""
         try:
-            reply = self.model.invoke(build_messages(question, hits, english))
-            text = reply.content if isinstance(reply.content, str) else str(reply.content)
+            for chunk in self.model.stream(build_messages(question, hits, english)):
+                piece = chunk.content if isinstance(chunk.content, str) else ""
+                if piece:
+                    text += piece
+                    yield Answer(text, [], hits, parts=[Part(text)], question_type=extractive.question_type,
+                                 generator=self.name, partial=True)  # fmt: skip
         except Exception as err:  # unreachable, timed out, refused: the reader keeps the quoted answer
-            return _with_note(extractive, _failed(english, f"{type(err).__name__}: {err}"[:200]))
+            yield _with_note(extractive, _failed(english, f"{type(err).__name__}: {err}"[:200]))
+            return
         answer = self.written(text, hits, english, extractive.question_type)
         if answer is None:
-            return _with_note(extractive, _failed(english, "no sentence with a checkable citation"))
-        timings = {**extractive.timings, "llm_ms": round((time.perf_counter() - started) * 1000, 2)}
-        return replace(answer, timings=timings)
+            why = "no sentence with a checkable citation" if english else "kein Satz mit prüfbarer Quellenangabe"
+            yield _with_note(extractive, _failed(english, why))
+            return
+        llm_ms = round((time.perf_counter() - started) * 1000, 2)
+        yield replace(answer, timings={**extractive.timings, "llm_ms": llm_ms})
 
     def written(self, text: str, hits: list[Hit], english: bool, question_type: str) -> Answer | None:
         """The model's ``text`` as an Answer with checked citations; None when nothing in it is usable."""
@@ -134,6 +151,12 @@ def _evidence(sentence: CheckedSentence, number: int, hit: Hit, analyzer: German
     spans = passage_sentences(text, hit.chunk.start, hit.chunk.end) or [(hit.chunk.start, hit.chunk.end)]
     start, end = max(spans, key=lambda s: len(words & set(analyzer.tokens(text[s[0] : s[1]]))))
     return Citation(number, hit.article.id, start, end, text[start:end])
+
+
+def _writing(english: bool, name: str) -> str:
+    if english:
+        return f"{name} is writing an answer; until then, the answer quoted from the articles."
+    return f"{name} schreibt eine Antwort; bis dahin die aus den Artikeln zitierte."
 
 
 def _failed(english: bool, why: str) -> str:
