@@ -83,3 +83,16 @@ def test_headline_check_prints_both_samples_for_each_weight(
     assert [r[0] for r in rows] == ["0.0", "0.3"]
     for row in rows:  # recall@10 and MRR@10 of each sample: the headline's own article is found
         assert [float(x) for part in row[1:] for x in part.split()] == [1.0, 1.0, 1.0, 1.0]
+
+
+def test_verify_check_accepts_own_paragraphs_and_rejects_siblings(capsys):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "evals"))
+    import verify_check
+
+    assert verify_check.main(["--dataset", str(ROOT / "evals/datasets/xquad.de.json")]) == 0
+    lines = dict(line.strip().split(": ", 1) for line in capsys.readouterr().out.splitlines()[1:])
+    share = {kind: float(value.split()[0]) for kind, value in lines.items()}
+    assert share["supported"] >= 0.99 and share["reworded"] >= 0.95
+    assert share["other paragraph"] <= 0.05 and share["wrong answer"] <= 0.3
