@@ -40,7 +40,7 @@ from rag.stories import StoryIndex, StoryRow, band_keys
 from rag.vectors import VectorIndex, load_segments, new_segment_index
 
 FORMAT_VERSION = 3  # 3: the headline is a sentence row of each chunk
-# Exact vector search up to this many chunks, per-segment HNSW above: evals/faiss_types.py measured
+# Exact vector search up to this many chunks, per-segment HNSW above: evals/studies/faiss_types.py measured
 # exact search at the bench's 28k articles (~257k chunks); docs/scaling.md has the figures.
 EXACT_SEARCH_MAX = 100_000
 _SCHEMA = """

@@ -117,7 +117,7 @@ def test_bench_writes_the_issue_schema_for_both_pipelines(tmp_path: Path, capsys
     assert (out / "bench_latency.png").stat().st_size > 0 and (out / "bench_ingest.png").stat().st_size > 0
 
     # the held-out check asks other headlines of the same indexes; each holds a word of its own too
-    spec = importlib.util.spec_from_file_location("heldout", ROOT / "evals" / "heldout_known_item.py")
+    spec = importlib.util.spec_from_file_location("heldout", ROOT / "evals" / "studies" / "heldout_known_item.py")
     heldout = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(heldout)
     assert heldout.main(["--work", str(work), "--articles", "30", "--n", "20", "--embedder", "hash-64"]) == 0

@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _load(name: str = "stopwords_check"):
-    """A script of ``evals/`` as a module."""
-    spec = importlib.util.spec_from_file_location(name, ROOT / "evals" / f"{name}.py")
+    """A study script of ``evals/studies/`` as a module."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "evals" / "studies" / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -7,7 +7,7 @@ The index's BM25 counts are rebuilt for each analyzer (``snowball-german`` and t
 with the hybrid and with BM25 alone: recall@10 and MRR@10 of each headline's article. Then a sample
 of ``--sample`` words the splitter splits, drawn from the index's own text, is printed with their
 parts so that a reader can count over-splits (the count for the committed report was made by hand).
-XQuAD-de's side of the same question is ``evals/sweep.py --compounds 0,1``.
+XQuAD-de's side of the same question is ``evals/studies/sweep.py --compounds 0,1``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # evals/: bench.py
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # evals/studies/
 
 from bench import article_ranking
 from stopwords_check import held_out, known_item, lexical_copy

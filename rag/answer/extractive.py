@@ -145,7 +145,7 @@ class ExtractiveGenerator:
     Args:
         embedder: the index's embedder, for the cosine part.
         analyzer: stems words for coverage (content words only).
-        min_score: below this best score the generator declines. Chosen by ``evals/calibrate_refusal.py``
+        min_score: below this best score the generator declines. Chosen by ``evals/studies/calibrate_refusal.py``
             on half of XQuAD-de's articles as the highest threshold that declines at most 8% of
             answerable questions; on the other half it declines 5.4% of answerable questions and
             53% of the same questions with their gold paragraph removed

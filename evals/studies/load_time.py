@@ -1,6 +1,6 @@
 """Index load time with the files in the page cache (warm) and evicted from it (cold, as after a reboot).
 
-    python evals/load_time.py --index WORK/ours-27937 --repeat 5
+    python evals/studies/load_time.py --index WORK/ours-27937 --repeat 5
 
 Each load runs in a fresh Python process with the embedder left out (the model load is not the
 index's), and is timed from "nothing loaded" to "ready to answer": vectors, BM25 weights, chunk

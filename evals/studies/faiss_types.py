@@ -1,6 +1,6 @@
 """Which FAISS index type at which size: exact (flat) vs HNSW vs IVF on a built index's real vectors.
 
-    python evals/faiss_types.py --index WORK/ours-27937 --queries WORK/queries-27937.json
+    python evals/studies/faiss_types.py --index WORK/ours-27937 --queries WORK/queries-27937.json
 
 ``WORK`` is a ``evals/bench.py --work`` folder. Queries are the bench's headline queries, encoded
 with the index's embedder. For each index type it prints build time, bytes, single-query latency

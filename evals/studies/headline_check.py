@@ -1,12 +1,12 @@
 """How much weight the hybrid gives a headline match, chosen on held-out headlines and confirmed on others.
 
-    python evals/headline_check.py --index WORK/ours-27937 --exclude WORK/queries-27937.json
+    python evals/studies/headline_check.py --index WORK/ours-27937 --exclude WORK/queries-27937.json
 
 Two disjoint samples of headlines the benchmark does not ask (unique, three words or more): the
 choosing set (``--seed``, 7: the sample the stop-word check used) and the confirming set
 (``--test-seed``, 11, none of the choosing set's articles). For each headline weight in ``--weights``
 the script prints known-item recall@10 and MRR@10 on both, retrieving 10 passages per headline as the
-bench does. The other check of the same setting is XQuAD-de: ``evals/sweep.py --headline-weights``.
+bench does. The other check of the same setting is XQuAD-de: ``evals/studies/sweep.py --headline-weights``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # evals/: bench.py
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # evals/studies/
 
 from bench import article_ranking
 from stopwords_check import held_out, known_item

@@ -3,7 +3,7 @@
 Prints one line per setting with document-level recall@1/5/10, MRR@10 and nDCG@10, so that the
 defaults are chosen from measurements across a grid, not tuned to single questions.
 
-    python evals/sweep.py --dataset evals/datasets/xquad.de.json
+    python evals/studies/sweep.py --dataset evals/datasets/xquad.de.json
 """
 
 from __future__ import annotations

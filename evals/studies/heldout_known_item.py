@@ -1,11 +1,11 @@
 """Known-item search on headlines the benchmark did not ask: ours against the LangChain pipeline.
 
-    python evals/heldout_known_item.py --work WORK --articles 27937 --n 500
+    python evals/studies/heldout_known_item.py --work WORK --articles 27937 --n 500
 
 ``WORK`` is an ``evals/bench.py --work`` folder after a run (both pipelines' indexes are there).
 The headlines are those of ``--n`` articles not among the bench's queries (unique, three words or
 more, the bench's rule) and, by default, not among those the headline weight was chosen on either:
-the confirming sample of ``evals/headline_check.py``. Each pipeline retrieves 10 passages per
+the confirming sample of ``evals/studies/headline_check.py``. Each pipeline retrieves 10 passages per
 headline, as in the bench, and the script prints known-item recall@10 and MRR@10 for both. A larger
 sample than the bench's 200 says how much of a difference between the two is noise.
 """
@@ -16,7 +16,8 @@ import argparse
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # evals/: bench.py
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # evals/studies/
 
 import bench_langchain as lc
 from bench import DEPTH, article_ranking

@@ -7,7 +7,7 @@ answerable questions are declined (false refusals), how often the unanswerable o
 how often the answer holds the gold span. The threshold is chosen on the questions of the even-numbered
 Wikipedia articles and reported on the odd-numbered ones, which took no part in the choice.
 
-    python evals/calibrate_refusal.py [--out evals/reports/xquad.de/calibrate_refusal.txt]
+    python evals/studies/calibrate_refusal.py [--out evals/reports/xquad.de/calibrate_refusal.txt]
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Should the BM25 index keep German stop words? Known-item search on held-out headlines of a built index.
 
-    python evals/stopwords_check.py --index WORK/ours-27937 --exclude WORK/queries-27937.json
+    python evals/studies/stopwords_check.py --index WORK/ours-27937 --exclude WORK/queries-27937.json
 
 ``WORK`` is an ``evals/bench.py --work`` folder. For each analyzer the index's chunks are tokenised
 again into a copy that shares the index's vector files (hard links: nothing is re-embedded), then
@@ -26,7 +26,8 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # evals/: bench.py
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # evals/studies/
 
 from bench import article_ranking, names_one_article
 
