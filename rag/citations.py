@@ -178,6 +178,7 @@ def answer_to_dict(question: str, answer: Answer) -> dict[str, Any]:
         "generator": answer.generator,
         "note": answer.note,
         "unsupported": answer.unsupported,
+        "standalone_question": answer.standalone,
         "citations": [
             {"number": c.number, "article_id": c.article_id, "start": c.start, "end": c.end, "text": c.text}
             for c in answer.citations

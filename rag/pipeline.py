@@ -325,11 +325,19 @@ class Pipeline:
             context = conversation.context(question, len(set(self.content_words.tokens(question))))
         started = time.perf_counter()
         cited = conversation.cited_articles() if conversation is not None else []
-        hits, scope = self.search(question, context.topic, k, retriever, filters, cited)
+        generator = self.generator
+        standalone = None
+        if context.topic and isinstance(generator, LLMGenerator):  # the model makes the follow-up a question
+            standalone = generator.rewrite(question, context.topic, self.reference_date())
+        if standalone:
+            context = replace(context, standalone=standalone)
+            hits, scope = self.search(standalone, "", k, retriever, filters)
+            hits = _cited_first(hits, cited)
+        else:
+            hits, scope = self.search(question, context.topic, k, retriever, filters, cited)
         if scope is not None and scope.source == "question" and scope.applied:
             context = replace(context, dated=True)
         retrieved = time.perf_counter()
-        generator = self.generator
         answer = None
         if isinstance(generator, LLMGenerator):
             for answer in generator.stream(question, hits, context):
@@ -343,7 +351,7 @@ class Pipeline:
             **answer.timings,
             "total_ms": round((time.perf_counter() - started) * 1000, 2),
         }
-        answer = replace(answer, timings=timings, date_range=scope)
+        answer = replace(answer, timings=timings, date_range=scope, standalone=standalone or "")
         if conversation is not None:
             conversation.add(question, context, answer)
         yield answer

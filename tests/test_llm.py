@@ -144,6 +144,30 @@ def test_the_chat_shows_the_quoted_answer_first_then_the_written_one(settings):
     assert any(reply[:10] in s and s != shown[-1] for s in shown[1:-1])  # the model's words as they came
 
 
+def test_a_follow_up_is_rewritten_by_the_model_into_a_standalone_question(settings):
+    from rag.answer.conversation import Conversation
+
+    replies = [
+        "Die Diplomaten trafen sich in Istanbul [1].",  # the first answer
+        "Wann trafen sich russische und US-amerikanische Diplomaten in Istanbul?",  # the follow-up, rewritten
+        "Das steht in den Passagen nicht.",  # the second answer: nothing checkable, so the quoted one
+    ]
+    model = FakeListChatModel(responses=replies)
+    pipe = _with_model(_news(settings), model)
+    chat = Conversation()
+    pipe.ask("Wo trafen sich die Diplomaten?", chat)
+    follow = pipe.ask("Und wann?", chat)
+    assert follow.standalone == replies[1]
+    assert follow.passages[0].article.id == "d1"
+    # a model that answers the rewrite with anything but one short question is not used for it
+    assert (
+        LLMGenerator(FakeListChatModel(responses=["Sure! Here you go:\nWann?"]), pipe.generator).rewrite(
+            "Und wann?", "Wo trafen sich die Diplomaten?", None
+        )
+        is None
+    )
+
+
 def test_the_models_refusal_is_a_declined_answer(settings):
     pipe = _with_model(_news(settings), FakeListChatModel(responses=["Dazu steht nichts in den Artikeln."]))
     answer = pipe.ask("Was sagte Olaf Scholz über Istanbul?")

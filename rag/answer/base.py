@@ -51,6 +51,7 @@ class Answer:
     note: str = ""  # said to the reader beside the answer (a language model that failed, …)
     unsupported: int = 0  # written sentences whose citations the check did not accept (marked in the text)
     partial: bool = False  # still being written: shown as it streams, replaced by the final answer
+    standalone: str = ""  # the follow-up as the language model rewrote it (what was searched and answered)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class AskContext:
     speaker: str | None = None
     quoted: frozenset[tuple[str, int]] = frozenset()
     dated: bool = False  # retrieval searched the period the question named: its date words are not content
+    standalone: str = ""  # a follow-up rewritten by the language model as a question of its own
 
 
 class Generator(Protocol):

@@ -22,6 +22,7 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from rag.answer.base import DECLINE_DE, DECLINE_EN, Answer, AskContext, Citation, Generator, Part
@@ -87,6 +88,31 @@ class LLMGenerator:
         self.analyzer = analyzer or GermanAnalyzer()
         self.name = name
 
+    def rewrite(self, question: str, topic: str, today: date | None) -> str | None:
+        """A follow-up rewritten as a question of its own (relative dates made absolute against ``today``),
+        or None when the model fails or answers with something that is not one short question."""
+        english = read_question(question).english
+        when = f" Heute ist der {today.isoformat()}." if today and not english else ""
+        when = f" Today is {today.isoformat()}." if today and english else when
+        instruction = (
+            "Rewrite the follow-up question as one standalone question that names its topic; replace relative "
+            f"dates (yesterday, last week) with dates.{when} Reply with the question only."
+            if english
+            else "Formuliere die Folgefrage als eine eigenständige Frage, die ihr Thema nennt; ersetze relative "
+            f"Zeitangaben (gestern, letzte Woche) durch Daten.{when} Antworte nur mit der Frage."
+        )
+        label = ("Earlier question", "Follow-up") if english else ("Frühere Frage", "Folgefrage")
+        try:
+            reply = self.model.invoke(
+                [("system", instruction), ("human", f"{label[0]}: {topic}\n{label[1]}: {question}")]
+            )
+        except Exception:
+            return None
+        text = " ".join(str(reply.content).split()).strip('"„“ ')
+        if not text or len(text) > 300 or "\n" in str(reply.content).strip() or not text.endswith("?"):
+            return None
+        return text
+
     def generate(self, question: str, hits: list[Hit], context: AskContext | None = None) -> Answer:
         return deque(self.stream(question, hits, context), maxlen=1)[0]  # the final answer
 
@@ -101,8 +127,9 @@ class LLMGenerator:
             return
         yield replace(extractive, partial=True, note=_writing(english, self.name))
         text = ""
+        asked = (context.standalone if context else "") or question
         try:
-            for chunk in self.model.stream(build_messages(question, hits, english)):
+            for chunk in self.model.stream(build_messages(asked, hits, english)):
                 piece = chunk.content if isinstance(chunk.content, str) else ""
                 if piece:
                     text += piece
