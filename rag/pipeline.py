@@ -315,6 +315,7 @@ class Pipeline:
         k: int | None = None,
         retriever: str | None = None,
         filters: DateRange | None = None,
+        quotes_only: bool = False,
     ) -> Iterator[Answer]:
         """``ask``, as the answer grows: with a language model, the quoted answer first and the model's text
         as it arrives (``Answer.partial``), then the final answer, which alone is recorded in the conversation."""
@@ -326,6 +327,8 @@ class Pipeline:
         started = time.perf_counter()
         cited = conversation.cited_articles() if conversation is not None else []
         generator = self.generator
+        if quotes_only and isinstance(generator, LLMGenerator):  # the reader chose answers without the model
+            generator = generator.fallback
         standalone = None
         if context.topic and isinstance(generator, LLMGenerator):  # the model makes the follow-up a question
             standalone = generator.rewrite(question, context.topic, self.reference_date())

@@ -122,6 +122,9 @@ def german_message(err: Exception) -> str:
     return "⚠️ Interner Fehler; die Frage konnte nicht beantwortet werden. Details stehen im Server-Protokoll."
 
 
+QUOTES_ONLY = "Nur Zitate (ohne Sprachmodell)"
+
+
 def respond(
     pipe: Pipeline,
     message: str,
@@ -131,6 +134,7 @@ def respond(
     retriever: str,
     date_from: str,
     date_to: str,
+    writer: str = "",
 ) -> Iterator[tuple[str, list[dict[str, Any]], Conversation, str]]:
     """One chat turn, shown as it grows (with a language model: the quoted answer at once, then the
     model's text as it streams, then the checked answer); a blank question changes nothing, errors
@@ -143,7 +147,9 @@ def respond(
     chat = [*chat, {"role": "user", "content": message}, {"role": "assistant", "content": "…"}]
     try:
         filters = DateRange.parse(date_from, date_to)
-        for answer in pipe.ask_stream(message, conversation, k=int(k), retriever=retriever, filters=filters):
+        quotes_only = writer == QUOTES_ONLY
+        stream = pipe.ask_stream(message, conversation, int(k), retriever, filters, quotes_only=quotes_only)
+        for answer in stream:
             chat[-1] = {"role": "assistant", "content": answer_chat_text(answer)}
             if answer.partial:
                 yield "", chat, conversation, sources_html(answer, len(conversation.turns))
@@ -204,10 +210,14 @@ def build_app(pipe: Pipeline) -> Any:
                         with gr.Row():
                             date_from = gr.Textbox(label="von (JJJJ-MM oder JJJJ-MM-TT)")
                             date_to = gr.Textbox(label="bis")
+                        # the model the server was started with, or none: a page never names a server of its own
+                        writers = [QUOTES_ONLY] + ([pipe.settings.llm] if pipe.settings.llm != "none" else [])
+                        writer = gr.Radio(writers, value=writers[-1], label="Antworten schreibt",
+                                          visible=len(writers) > 1)  # fmt: skip
                 with gr.Column(scale=2):
                     sources = gr.HTML(sources_html(None), elem_id="sources")
             conversation = gr.State(Conversation())
-            inputs = [box, chat, conversation, k, retriever, date_from, date_to]
+            inputs = [box, chat, conversation, k, retriever, date_from, date_to, writer]
             outputs = [box, chat, conversation, sources]
 
             def turn(*values: Any) -> Iterator[tuple[str, list[dict[str, Any]], Conversation, str]]:

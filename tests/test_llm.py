@@ -142,6 +142,12 @@ def test_the_chat_shows_the_quoted_answer_first_then_the_written_one(settings):
     assert "schreibt eine Antwort" in shown[0]
     assert shown[-1] == "Die Diplomaten trafen sich in Istanbul. [1]"
     assert any(reply[:10] in s and s != shown[-1] for s in shown[1:-1])  # the model's words as they came
+    # the reader can choose answers without the model (the server's model stays the only other choice)
+    from rag.ui import QUOTES_ONLY
+
+    turns = respond(pipe, "Wo trafen sich die Diplomaten?", [], Conversation(), 5, "hybrid", "", "", QUOTES_ONLY)
+    quoted = [chat[-1]["content"] for _, chat, _, _ in turns]
+    assert len(quoted) == 1 and "Russische und US-amerikanische Diplomaten" in quoted[0] and "Hinweis" not in quoted[0]
 
 
 def test_a_follow_up_is_rewritten_by_the_model_into_a_standalone_question(settings):
