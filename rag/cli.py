@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PART=KEY",
         help="JSON Lines key for text, title, date, source or url, e.g. --field text=article (repeatable)",
     )
+    ingest.add_argument(
+        "--no-wait", action="store_true", help="fail at once if another ingest is writing the index (default: wait)"
+    )
     ingest.add_argument("--chunk-chars", type=int, help="maximum chunk length in characters (default 800)")
     ingest.add_argument("--chunk-overlap", type=int, help="sentences repeated between chunks (default 1)")
     _common(ingest)
@@ -112,7 +115,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     explicit = args.chunk_chars is not None or args.chunk_overlap is not None
     pipe = Pipeline(_settings(args), explicit_chunking=explicit)
     with ProgressBar("ingesting", "article") as bar:
-        report = pipe.ingest(args.paths, fields, progress=bar.update)
+        report = pipe.ingest(args.paths, fields, progress=bar.update, wait=not args.no_wait)
     for skipped in report.skipped:
         print(f"rag: {skipped}", file=sys.stderr)
     print(f"{report.summary()} -> {pipe.store.dir}")

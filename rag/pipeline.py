@@ -30,6 +30,7 @@ from rag.dates import DateScope, dates_in_question
 from rag.embedding import Embedder, make_embedder
 from rag.errors import IndexMissing, QuestionError
 from rag.lexical import COMPOUNDS, DROP_STOP_WORDS, GermanAnalyzer, Vocabulary, term_counts
+from rag.locking import WriteLock
 from rag.retrieval import DateRange, Hit, SearchIndex, make_retriever
 from rag.settings import Settings
 from rag.store import Manifest, Store
@@ -144,17 +145,31 @@ class Pipeline:
             self.analyzer = GermanAnalyzer.named(found.analyzer)
 
     def ingest(
-        self, paths: list[Path], fields: FieldMap | None = None, progress: Progress | None = None
+        self,
+        paths: list[Path],
+        fields: FieldMap | None = None,
+        progress: Progress | None = None,
+        wait: bool = True,
     ) -> IngestReport:
         """Add the articles in ``paths`` (files or folders) that the index does not hold yet.
 
         Articles are committed in batches of ``settings.batch_articles``; each batch is one
         transaction, so an interruption keeps the index as it was after the last whole batch.
         """
-        return self.ingest_items(self._read(paths, fields), progress)
+        return self.ingest_items(self._read(paths, fields), progress, wait)
 
-    def ingest_items(self, items: Iterable[Article | Skipped], progress: Progress | None = None) -> IngestReport:
-        """Add already-loaded articles (``Skipped`` entries are only reported)."""
+    def ingest_items(
+        self, items: Iterable[Article | Skipped], progress: Progress | None = None, wait: bool = True
+    ) -> IngestReport:
+        """Add already-loaded articles (``Skipped`` entries are only reported).
+
+        Holds the index's write lock throughout: a second writer waits (or, ``wait=False``, fails at
+        once), so the vocabulary, the stray-file clean-up and the segments are never raced.
+        """
+        with WriteLock(self.store.dir, wait=wait):
+            return self._ingest_locked(items, progress)
+
+    def _ingest_locked(self, items: Iterable[Article | Skipped], progress: Progress | None) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
         if self.store.exists():

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
@@ -131,7 +132,7 @@ def test_missing_index_says_how_to_build_one(tmp_path: Path):
 
 def test_index_holds_no_pickles(pipe: Pipeline):
     names = {p.suffix for p in pipe.store.dir.rglob("*") if p.is_file()}
-    assert names <= {".json", ".sqlite", ".faiss", ".npz", ".npy", ".sqlite-wal", ".sqlite-shm"}
+    assert names <= {".json", ".sqlite", ".faiss", ".npz", ".npy", ".sqlite-wal", ".sqlite-shm", ".lock"}
     for npy in pipe.store.dir.rglob("*.npy"):
         assert np.load(npy, allow_pickle=False).dtype == np.int64
     for npz in pipe.store.dir.rglob("*.npz"):
@@ -172,3 +173,50 @@ def test_query_terms_are_looked_up_in_the_stored_vocabulary(pipe: Pipeline):
     assert tokens[0] == tokens[1] and tokens[-1] not in known
     assert index.term_ids("Hafen Hafen Pandemie Quarkwolkenkuckucksheim") == [known[t] for t in tokens[:3]]
     assert pipe.store.term_ids([]) == {}
+
+
+def _articles_file(path: Path, prefix: str, n: int) -> Path:
+    import json
+
+    rows = [
+        {"title": f"{prefix} Schlagzeile {i} über Wörter{prefix}{i}", "text": f"{prefix} Meldung {i}: " + " ".join(
+            f"wort{prefix}{i}x{j}" for j in range(60)), "date": "2021-01-01"}
+        for i in range(n)
+    ]  # fmt: skip
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_two_ingests_at_once_take_turns_and_lose_nothing(tmp_path: Path):
+    """Two real processes ingest disjoint sets into one index: the lock makes the second wait, so every
+    article is stored once and BM25 finds every headline (without it, term ids were raced)."""
+    import os
+    import subprocess
+    import sys
+
+    index = tmp_path / "index"
+    env = {**os.environ, "RAG_INDEX_DIR": str(index), "RAG_EMBEDDER": "hash-64", "RAG_BATCH_ARTICLES": "20"}
+    files = [_articles_file(tmp_path / f"{p}.jsonl", p, 120) for p in ("a", "b")]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "rag.cli", "ingest", str(f)], env=env, stderr=subprocess.PIPE, text=True
+        )
+        for f in files
+    ]
+    errors = [r.communicate(timeout=300)[1] for r in runs]
+    assert [r.returncode for r in runs] == [0, 0], errors
+    pipe = Pipeline(Settings(index_dir=index, embedder="hash-64"), embedder=HashEmbedder(64))
+    assert pipe.store.counts()[0] == 240
+    for prefix in ("a", "b"):
+        for i in (0, 57, 119):
+            hit = pipe.retrieve(f"Wörter{prefix}{i}", 1, "bm25")[0]
+            assert hit.article.title == f"{prefix} Schlagzeile {i} über Wörter{prefix}{i}"
+
+
+def test_a_writer_that_will_not_wait_is_told_who_holds_the_lock(tmp_path: Path, settings: Settings):
+    from rag.locking import IndexBusy, WriteLock
+
+    pipe = Pipeline(settings, embedder=HashEmbedder(64))
+    with WriteLock(settings.index_dir), pytest.raises(IndexBusy, match=rf"is being written by process {os.getpid()}"):
+        pipe.ingest_items([], wait=False)
+    pipe.ingest_items([], wait=False)  # released: the next writer gets it
