@@ -132,7 +132,8 @@ def iter_files(paths: list[Path]) -> Iterator[Path]:
     """Expand folders into the supported files below them, in a stable order."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(SUPPORTED_SUFFIXES))
+            found = sorted(p for p in path.rglob("*") if not p.is_dir() and p.name.endswith(SUPPORTED_SUFFIXES))
+            yield from found or [path]  # an empty folder is reported by load_path, not passed over
         else:
             yield path
 
@@ -142,13 +143,23 @@ def load_path(path: Path, fields: FieldMap | None = None) -> Iterator[Article | 
     if not path.exists():
         yield Skipped(str(path), None, "no such file")
         return
+    if path.is_dir():
+        yield Skipped(str(path), None, f"folder holds no {', '.join(SUPPORTED_SUFFIXES)} files")
+        return
+    if not path.is_file():  # a FIFO would block the ingest forever, a device would never end
+        yield Skipped(str(path), None, "not a regular file (a pipe, socket or device); give files or folders")
+        return
     if not path.name.endswith(SUPPORTED_SUFFIXES):
         yield Skipped(str(path), None, f"unsupported file type; use one of {', '.join(SUPPORTED_SUFFIXES)}")
         return
     if path.name.endswith((".jsonl", ".jsonl.gz")):
         yield from _load_jsonl(path, fields or FieldMap())
         return
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        yield Skipped(str(path), None, f"cannot be read ({err.strerror or err}); check that the file is readable")
+        return
     problem = _check_bytes(data)
     if problem:
         yield Skipped(str(path), None, problem)
@@ -159,8 +170,9 @@ def load_path(path: Path, fields: FieldMap | None = None) -> Iterator[Article | 
 def _check_bytes(data: bytes) -> str | None:
     if not data.strip():
         return "file is empty"
-    if b"\x00" in data[:8192]:
-        return "file is binary (contains NUL bytes), not text"
+    if b"\x00" in data:
+        at = data.index(b"\x00")
+        return f"file is binary (a NUL byte at offset {at}), not text"
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as err:

@@ -131,3 +131,43 @@ def test_iter_files_expands_folders_in_sorted_order(corpus_dir: Path):
 def test_markdown_title_drops_heading_marks(corpus_dir: Path):
     art = _one(corpus_dir / "bahn.md")
     assert isinstance(art, Article) and art.title == "Bahn streicht Fernzüge"
+
+
+def test_every_input_gets_a_verdict_unreadable_pipes_empty_folders_late_nul_bytes(tmp_path):
+    import os
+
+    from rag.corpus import Skipped, iter_files, load_path
+
+    good = tmp_path / "good.txt"
+    good.write_text("Der Senat öffnet die Schulen. Die Eltern sind erleichtert.", encoding="utf-8")
+    locked = tmp_path / "locked.txt"
+    locked.write_text("Geheim.", encoding="utf-8")
+    locked.chmod(0)
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+    late_nul = tmp_path / "late.txt"
+    late_nul.write_bytes(("Ein Satz. " * 1000).encode() + b"\x00 Rest.")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    items = [item for path in iter_files([tmp_path, empty]) for item in load_path(path)]
+    verdicts = {Path(i.path).name: i.reason for i in items if isinstance(i, Skipped)}
+    assert verdicts["pipe.txt"].startswith("not a regular file")
+    assert verdicts["late.txt"] == "file is binary (a NUL byte at offset 10000), not text"
+    assert verdicts["empty"].startswith("folder holds no .txt")
+    if os.geteuid() != 0:  # root reads any file
+        assert verdicts["locked.txt"].startswith("cannot be read")
+    assert [i.title for i in items if not isinstance(i, Skipped)][:1] == ["Der Senat öffnet die Schulen."]
+
+
+def test_a_file_that_cannot_be_read_is_skipped_not_fatal(tmp_path, monkeypatch):
+    from rag.corpus import Skipped, load_path
+
+    path = tmp_path / "locked.txt"
+    path.write_text("Geheim.", encoding="utf-8")
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)  # as for a non-root user on a chmod 000 file
+    (item,) = list(load_path(path))
+    assert isinstance(item, Skipped) and item.reason.startswith("cannot be read (Permission denied)")
