@@ -99,6 +99,16 @@ def parse_date(value: str) -> str:
     ('2020-04-24', '2017-01', '2021-01-03')
     """
     text = value.strip()
+    found = _parse_date(text, value)
+    if int(found[:4]) < MIN_YEAR:
+        raise ValueError(f"year {found[:4]} in {value!r} is before {MIN_YEAR}; is the date field right?")
+    return found
+
+
+MIN_YEAR = 1000  # year 0000 and the like are broken dates, not old news
+
+
+def _parse_date(text: str, value: str) -> str:
     month = _MONTH.match(text)
     if month:
         year, mon = int(month[1]), int(month[2])
@@ -237,9 +247,17 @@ def _record_to_article(path: Path, number: int, line: str, fields: FieldMap) -> 
     try:
         record = json.loads(line)
     except json.JSONDecodeError as err:
-        return Skipped(str(path), number, f"not valid JSON ({err.msg} at column {err.colno})")
+        return Skipped(str(path), number, f"not valid JSON ({err.msg.removesuffix(' at')} at column {err.colno})")
     if not isinstance(record, dict):
         return Skipped(str(path), number, "not a JSON object")
+    for part, names in (("text", fields.text), ("title", fields.title), ("date", fields.date),
+                        ("source", fields.source), ("url", fields.url)):  # fmt: skip
+        key = next((n for n in names if record.get(n) not in (None, "")), None)
+        if key is not None and not isinstance(record[key], str):
+            kind = type(record[key]).__name__
+            return Skipped(str(path), number, f"the {part} field {key!r} holds a JSON {kind}, not a string")
+        if key is not None and "\x00" in record[key]:
+            return Skipped(str(path), number, f"the {part} field {key!r} holds a NUL character")
     text = _pick(record, fields.text)
     if not text.strip():
         return Skipped(

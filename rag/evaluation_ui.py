@@ -55,9 +55,29 @@ def run_from_ui(
             progress((done, total), desc=f"{retriever}: question {done} of {total}")
 
     report, rows = run_eval(dataset, settings, retrievers, 10, tick)
-    out = Path(tempfile.mkdtemp(prefix="rag-eval-ui-"))
+    out = _fresh_report_dir()
     write_reports(report, rows, out)
     return markdown_table(report), str(out / "recall_at_k.png"), failed_rows(rows)
+
+
+_REPORT_DIRS: list[Path] = []
+
+
+def _fresh_report_dir() -> Path:
+    """A temporary folder for one run's report; the previous run's is removed, and the last at exit."""
+    import atexit
+    import shutil
+
+    def remove_all() -> None:
+        while _REPORT_DIRS:
+            shutil.rmtree(_REPORT_DIRS.pop(), ignore_errors=True)
+
+    if not _REPORT_DIRS:
+        atexit.register(remove_all)  # at most a few registrations: once per run that found none
+    remove_all()
+    out = Path(tempfile.mkdtemp(prefix="rag-eval-ui-"))
+    _REPORT_DIRS.append(out)
+    return out
 
 
 def build_eval_tab(settings: Settings) -> None:

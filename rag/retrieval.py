@@ -109,7 +109,7 @@ class SearchIndex:
         """Boolean mask of chunks that pass the filters, or None for all."""
         if filters is None or (filters.start is None and filters.end is None):
             return None
-        lo, hi = filters.start or "0000", filters.end or "9999"
+        lo, hi = filters.start or "0000-00-00", filters.end or "9999-99-99"  # open ends keep every dated article
         dated = self._date_start != ""
         return dated & (self._date_end >= lo) & (self._date_start <= hi)
 

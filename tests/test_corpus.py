@@ -171,3 +171,39 @@ def test_a_file_that_cannot_be_read_is_skipped_not_fatal(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", refuse)  # as for a non-root user on a chmod 000 file
     (item,) = list(load_path(path))
     assert isinstance(item, Skipped) and item.reason.startswith("cannot be read (Permission denied)")
+
+
+def test_json_fields_that_are_not_strings_nul_characters_and_impossible_years_are_refused(tmp_path):
+    from rag.corpus import Skipped, load_path, parse_date
+
+    rows = [
+        {"text": ["Ein", "Satz"]},
+        {"text": "Ein Satz.", "title": 42},
+        {"text": "Ein\u0000Satz."},
+        {"text": "Ein Satz.", "date": "0000-01"},
+        {"text": "Ein gültiger Satz.", "date": "9999-12-31"},
+    ]
+    path = tmp_path / "a.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows) + '{"text": "offen\n', encoding="utf-8")
+    items = list(load_path(path))
+    reasons = [(i.line, i.reason) for i in items if isinstance(i, Skipped)]
+    assert reasons[:4] == [
+        (1, "the text field 'text' holds a JSON list, not a string"),
+        (2, "the title field 'title' holds a JSON int, not a string"),
+        (3, "the text field 'text' holds a NUL character"),
+        (4, "bad date: year 0000 in '0000-01' is before 1000; is the date field right?"),
+    ]
+    assert reasons[4][1] == "not valid JSON (Invalid control character at column 16)"
+    assert [i.date for i in items if not isinstance(i, Skipped)] == ["9999-12-31"]
+    assert parse_date("1871-01-18") == "1871-01-18"
+
+
+def test_an_open_ended_date_filter_keeps_articles_dated_far_ahead(settings):
+    from rag.corpus import Article
+    from rag.embedding import HashEmbedder
+    from rag.pipeline import Pipeline
+    from rag.retrieval import DateRange
+
+    pipe = Pipeline(settings, embedder=HashEmbedder(64))
+    pipe.ingest_items([Article("f1", "Zukunft", "Ein Artikel aus der fernen Zukunft.", "9999-12-31")])
+    assert [h.article.id for h in pipe.retrieve("Zukunft", 1, "bm25", DateRange("2020-01-01", None))] == ["f1"]

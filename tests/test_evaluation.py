@@ -153,3 +153,11 @@ def test_evaluation_tab_runner_returns_table_plot_and_failures(tmp_path: Path):
     assert "| bm25 |" in table and Path(plot or "").is_file()
     assert seen[-1] == (5, 5)
     assert all(row[0] == "bm25" and len(row) == 5 for row in failures)
+
+
+def test_the_evaluation_tab_keeps_only_its_latest_report_folder():
+    from rag.evaluation_ui import _fresh_report_dir
+
+    first = _fresh_report_dir()
+    second = _fresh_report_dir()
+    assert not first.exists() and second.is_dir()
