@@ -54,7 +54,7 @@ def answer_chat_text(answer: Answer) -> str:
 def date_note(answer: Answer) -> str:
     """The period a question's own words limited the search to ("" when none did): the reader sees it."""
     scope = answer.date_range
-    return f"📅 {scope.describe()}" if scope is not None and scope.source == "question" else ""
+    return scope.describe() if scope is not None and scope.source == "question" else ""
 
 
 def source_label(article: Article) -> str:

@@ -100,6 +100,9 @@ def test_a_named_month_filters_and_the_answer_says_so(settings):
         True,
     )
     assert "1.11.2020 bis 30.11.2020" in scope.describe()
+    from rag.citations import answer_chat_text
+
+    assert answer_chat_text(answer).startswith("Gesucht in Artikeln vom 1.11.2020 bis 30.11.2020")
 
 
 def test_a_relative_date_counts_from_the_newest_article_or_the_setting(settings):
