@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -82,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seeds", type=Path, help="corpus to build a missing index from (default: seeds/)")
     _llm_option(serve)
     _common(serve)
+
+    check = sub.add_parser("check", help="verify the index: docstore integrity and every segment file's checksum")
+    _common(check)
 
     from rag.evaluation import add_eval_arguments
 
@@ -215,6 +219,36 @@ def run_chat(args: argparse.Namespace) -> int:
             print()
 
 
+def run_check(args: argparse.Namespace) -> int:
+    """Verify an index: its manifest, the docstore's SQLite integrity, every segment file's bytes."""
+    import sqlite3
+
+    from rag.store import Store
+
+    store = Store(_settings(args).index_dir)
+    store.read_manifest()  # names a missing or damaged manifest
+    problems = []
+    try:
+        with sqlite3.connect(store.db_path) as db:
+            verdict = db.execute("PRAGMA integrity_check").fetchone()[0]
+    except sqlite3.DatabaseError as err:
+        verdict = str(err)
+    if verdict != "ok":
+        problems.append(f"{store.db_path}: {verdict}")
+    else:
+        problems += [problem for _, problem in store.segment_problems(full=True)]
+    for problem in problems:
+        print(f"rag: damaged: {problem}", file=sys.stderr)
+    if problems:
+        print(f"rag: {store.dir} is damaged; rebuild it from the original files into a new folder", file=sys.stderr)
+        return EXIT_ERROR
+    articles, chunks = store.counts()
+    unchecked = store.unchecked_segments()
+    note = f"; {unchecked} segment(s) from before checksums: only their presence was checked" if unchecked else ""
+    print(f"{store.dir}: ok ({articles} articles, {chunks} chunks, every segment file as written{note})")
+    return EXIT_OK
+
+
 def run_serve(args: argparse.Namespace) -> int:
     from rag.ui import serve
 
@@ -247,7 +281,7 @@ class ProgressBar:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``rag`` command; returns the exit status."""
     args = build_parser().parse_args(argv)
-    runners = {"ingest": run_ingest, "ask": run_ask, "chat": run_chat, "serve": run_serve}
+    runners = {"ingest": run_ingest, "ask": run_ask, "chat": run_chat, "serve": run_serve, "check": run_check}
     try:
         if args.command == "eval":
             from rag.evaluation import run_eval_command
@@ -256,6 +290,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return runners[args.command](args)
     except RagError as err:
         print(f"rag: error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except sqlite3.DatabaseError as err:  # the docstore itself is damaged (or not SQLite at all)
+        where = getattr(args, "index_dir", None) or "the index"
+        print(
+            f"rag: error: the docstore of {where} cannot be read ({err}); run 'rag check' and rebuild", file=sys.stderr
+        )
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("rag: interrupted; the index is as it was after the last completed batch", file=sys.stderr)

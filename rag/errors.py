@@ -24,6 +24,10 @@ class IndexMissing(RagError):
     """No index exists where one was expected."""
 
 
+class IndexDamaged(RagError):
+    """A file of the index is missing or is not what was written; the message names it."""
+
+
 class EmbedderMismatch(RagError):
     """The index was built with another embedder or other chunking settings."""
 

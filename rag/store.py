@@ -18,11 +18,12 @@ crash or Ctrl-C during ingest leaves the previous index as it was; stray files a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import asdict, dataclass
@@ -34,7 +35,7 @@ from scipy import sparse
 
 from rag.chunking import Chunk
 from rag.corpus import Article, date_bounds
-from rag.errors import EmbedderMismatch, IndexMissing, RagError
+from rag.errors import EmbedderMismatch, IndexDamaged, IndexMissing, RagError
 from rag.lexical import KEEP_STOP_WORDS, Vocabulary
 from rag.stories import StoryIndex, StoryRow, band_keys
 from rag.vectors import VectorIndex, load_segments, new_segment_index
@@ -53,6 +54,10 @@ CREATE TABLE IF NOT EXISTS terms (id INTEGER PRIMARY KEY, term TEXT UNIQUE);
 CREATE TABLE IF NOT EXISTS segments (
     id TEXT PRIMARY KEY, seq INTEGER, first_chunk INTEGER, n_chunks INTEGER);
 """
+# Each segment's files with their sizes and SHA-256, recorded when it commits (JSON); older segments have none.
+_CHECKSUMS = "ALTER TABLE segments ADD COLUMN files TEXT"
+SEGMENT_SUFFIXES = (".faiss", ".npz", ".sent.npz", ".owner.npy")
+
 # Syndicated copies (rag.stories): each article's story and MinHash signature, and its LSH band keys.
 # Indexes built before them get them at their next ingest; until then every article is its own story.
 _STORIES = """
@@ -152,12 +157,14 @@ class Store:
             with self._connect() as db:
                 db.execute(_DATES_INDEX)
                 db.executescript(_STORIES)
+                _add_files_column(db)
             return
         self.segment_dir.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.executescript(_SCHEMA)
             db.execute(_DATES_INDEX)
             db.executescript(_STORIES)
+            _add_files_column(db)
         tmp = self.manifest_path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(asdict(manifest), indent=2) + "\n", encoding="utf-8")
         os.replace(tmp, self.manifest_path)  # atomic: the manifest is either absent or whole
@@ -198,6 +205,7 @@ class Store:
         sparse.save_npz(self.segment_dir / f"{seg_id}.npz", counts.tocsc(), compressed=False)
         sparse.save_npz(self.segment_dir / f"{seg_id}.sent.npz", sentence_counts.tocsc(), compressed=False)
         np.save(self.segment_dir / f"{seg_id}.owner.npy", sentence_owner.astype(np.int64), allow_pickle=False)
+        files = json.dumps({s: file_digest(self.segment_dir / f"{seg_id}{s}") for s in SEGMENT_SUFFIXES})
         db = self._connect()
         try:
             with db:  # one transaction: commits all rows or none
@@ -216,7 +224,10 @@ class Store:
                     ((first + i, c.article_id, c.index, c.start, c.end, seg_id) for i, c in enumerate(chunks)),
                 )
                 seq = db.execute("SELECT COALESCE(MAX(seq) + 1, 0) FROM segments").fetchone()[0]
-                db.execute("INSERT INTO segments VALUES (?, ?, ?, ?)", (seg_id, seq, first, len(chunks)))
+                db.execute(
+                    "INSERT INTO segments (id, seq, first_chunk, n_chunks, files) VALUES (?, ?, ?, ?, ?)",
+                    (seg_id, seq, first, len(chunks), files),
+                )
                 _insert_stories(db, stories or [])
         finally:
             db.close()
@@ -314,6 +325,10 @@ class Store:
         import faiss
 
         manifest = self.read_manifest()
+        for seg_id, problem in self.segment_problems(full=False):
+            raise IndexDamaged(
+                f"{problem}; run 'rag check --index-dir {self.dir}' and rebuild the index (segment {seg_id})"
+            )
         with self._connect() as db:
             segments = db.execute("SELECT id, first_chunk, n_chunks FROM segments ORDER BY seq").fetchall()
         blocks: list[sparse.csc_matrix] = []
@@ -326,11 +341,13 @@ class Store:
                 if first != n_rows:
                     raise RagError(f"{self.db_path}: segment {seg_id} starts at chunk {first}, expected {n_rows}")
                 # indexes written before CSC was the saved form hold CSR: converted here, once per load
-                blocks.append(sparse.load_npz(self.segment_dir / f"{seg_id}.npz").tocsc())
-                sentence_blocks.append(sparse.load_npz(self.segment_dir / f"{seg_id}.sent.npz").tocsc())
-                owners.append(np.load(self.segment_dir / f"{seg_id}.owner.npy", allow_pickle=False) + first)
+                blocks.append(self._read(seg_id, ".npz", lambda p: sparse.load_npz(p).tocsc()))
+                sentence_blocks.append(self._read(seg_id, ".sent.npz", lambda p: sparse.load_npz(p).tocsc()))
+                owners.append(self._read(seg_id, ".owner.npy", lambda p: np.load(p, allow_pickle=False)) + first)
                 n_rows += blocks[-1].shape[0]
-            parts: list[Any] = [read.result() for read in reads]
+            parts: list[Any] = []
+            for (seg_id, _, _), read in zip(segments, reads, strict=True):
+                parts.append(self._read(seg_id, ".faiss", lambda _, done=read: done.result()))
         for (seg_id, _, n_chunks), part, block in zip(segments, parts, blocks, strict=True):
             if part.ntotal != n_chunks or block.shape[0] != n_chunks:
                 raise RagError(f"segment {seg_id} holds {part.ntotal} vectors for {n_chunks} chunks; rebuild the index")
@@ -340,6 +357,46 @@ class Store:
             sentence_blocks,
             np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64),
         )
+
+    def _read(self, seg_id: str, suffix: str, load: Any) -> Any:
+        """``load(path)`` of one segment file; a file that cannot be read is named, not a traceback."""
+        path = self.segment_dir / f"{seg_id}{suffix}"
+        try:
+            return load(path)
+        except Exception as err:  # FAISS RuntimeError, BadZipFile, ValueError, OSError: all mean a damaged file
+            raise IndexDamaged(
+                f"{path} cannot be read ({type(err).__name__}); run 'rag check --index-dir {self.dir}' "
+                "and rebuild the index"
+            ) from None
+
+    def segment_problems(self, full: bool = True) -> Iterator[tuple[str, str]]:
+        """``(segment id, what is wrong)`` for each damaged segment file: missing or of another size, and
+        with ``full`` also with other bytes than at commit (SHA-256; reads every file)."""
+        with self._connect() as db:
+            has_files = any(row[1] == "files" for row in db.execute("PRAGMA table_info(segments)"))
+            query = "SELECT id, files FROM segments ORDER BY seq" if has_files else "SELECT id, NULL FROM segments"
+            rows = db.execute(query).fetchall()
+        for seg_id, files in rows:
+            recorded = json.loads(files) if files else {}
+            for suffix in SEGMENT_SUFFIXES:
+                path = self.segment_dir / f"{seg_id}{suffix}"
+                if not path.is_file():
+                    yield seg_id, f"{path} is missing"
+                    continue
+                if suffix not in recorded:
+                    continue  # written before checksums were recorded
+                size, digest = recorded[suffix]
+                if path.stat().st_size != size:
+                    yield seg_id, f"{path} has {path.stat().st_size} bytes, {size} when it was written"
+                elif full and file_digest(path)[1] != digest:
+                    yield seg_id, f"{path} has other bytes than when it was written (SHA-256 differs)"
+
+    def unchecked_segments(self) -> int:
+        """Segments written before checksums were recorded."""
+        with self._connect() as db:
+            if not any(row[1] == "files" for row in db.execute("PRAGMA table_info(segments)")):
+                return int(db.execute("SELECT COUNT(*) FROM segments").fetchone()[0])
+            return int(db.execute("SELECT COUNT(*) FROM segments WHERE files IS NULL").fetchone()[0])
 
     def term_ids(self, terms: Iterable[str]) -> dict[str, int]:
         """Vocabulary ids of those ``terms`` the index knows (a lookup in the terms table, by its index)."""
@@ -387,6 +444,20 @@ class Store:
                 f"SELECT id, title, text, date, source, url, path FROM articles WHERE id IN ({marks})", wanted
             ).fetchall()
         return {row[0]: Article(*row) for row in rows}
+
+
+def file_digest(path: Path) -> tuple[int, str]:
+    """A file's size and SHA-256."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return path.stat().st_size, digest.hexdigest()
+
+
+def _add_files_column(db: sqlite3.Connection) -> None:
+    if not any(row[1] == "files" for row in db.execute("PRAGMA table_info(segments)")):
+        db.execute(_CHECKSUMS)
 
 
 def _insert_stories(db: sqlite3.Connection, stories: list[StoryRow]) -> None:

@@ -220,3 +220,51 @@ def test_a_writer_that_will_not_wait_is_told_who_holds_the_lock(tmp_path: Path, 
     with WriteLock(settings.index_dir), pytest.raises(IndexBusy, match=rf"is being written by process {os.getpid()}"):
         pipe.ingest_items([], wait=False)
     pipe.ingest_items([], wait=False)  # released: the next writer gets it
+
+
+def test_damage_to_a_segment_file_is_named_in_one_line(pipe: Pipeline, settings: Settings, capsys):
+    from rag.cli import main
+    from rag.errors import IndexDamaged
+
+    files = sorted(pipe.store.segment_dir.iterdir())
+    faiss_file = next(f for f in files if f.suffix == ".faiss")
+    npz_file = next(f for f in files if f.name.endswith(".sent.npz"))
+    args = ["--index-dir", str(settings.index_dir), "--embedder", "hash-64"]
+    assert main(["check", *args]) == 0
+    # bytes overwritten in place: loading may not notice, the checksum does
+    data = bytearray(faiss_file.read_bytes())
+    data[-40:-8] = b"\x7f" * 32
+    faiss_file.write_bytes(bytes(data))
+    assert main(["check", *args]) == 1
+    assert f"damaged: {faiss_file} has other bytes than when it was written" in capsys.readouterr().err
+    # a truncated or missing file is found when the index loads, and named
+    npz_file.write_bytes(npz_file.read_bytes()[:50])
+    with pytest.raises(IndexDamaged, match=rf"{npz_file} has 50 bytes"):
+        Pipeline(settings, embedder=HashEmbedder(64)).index  # noqa: B018
+    npz_file.unlink()
+    assert main(["ask", "Hafen", *args]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and f"{npz_file} is missing" in err and "Traceback" not in err
+
+
+def test_an_index_from_before_checksums_is_checked_for_presence(pipe: Pipeline, settings: Settings, capsys):
+    from rag.cli import main
+
+    with sqlite3.connect(pipe.store.db_path) as db:
+        db.execute("ALTER TABLE segments DROP COLUMN files")
+    assert main(["check", "--index-dir", str(settings.index_dir), "--embedder", "hash-64"]) == 0
+    assert "from before checksums: only their presence was checked" in capsys.readouterr().out
+    assert Pipeline(settings, embedder=HashEmbedder(64)).retrieve("Hafen", 1)  # still answers
+
+
+def test_a_damaged_docstore_is_named_not_a_traceback(settings: Settings, corpus_dir: Path):
+    import subprocess
+    import sys
+
+    args = ["--index-dir", str(settings.index_dir), "--embedder", "hash-64"]
+    subprocess.run([sys.executable, "-m", "rag.cli", "ingest", str(corpus_dir), *args], check=True, capture_output=True)
+    with open(settings.index_dir / "docstore.sqlite", "r+b") as f:  # another process: nothing cached
+        f.write(b"not a database at all" * 10)
+    for command in (["ask", "Hafen"], ["check"]):
+        done = subprocess.run([sys.executable, "-m", "rag.cli", *command, *args], capture_output=True, text=True)
+        assert done.returncode == 1 and "file is not a database" in done.stderr and "Traceback" not in done.stderr
