@@ -114,7 +114,7 @@ def passage_html(number: int, hit: Hit, answer: Answer, turn: int = 0) -> str:
         f'<div class="rag-source-meta">{meta}{link_html}{score}</div>{_copies_html(hit)}'
         f'<blockquote class="rag-passage">{highlight(hit.chunk.text, hit.chunk.start, spans)}</blockquote>'
         f"<details><summary>Ganzen Artikel anzeigen</summary>"
-        f'<div class="rag-article">{highlight(art.text, 0, spans)}</div></details>'
+        f'<div class="rag-article">{_article_html(art.text, spans)}</div></details>'
     )
     head = f"<b>[{number}]</b> {html.escape(art.title)}"
     if spans:
@@ -126,6 +126,23 @@ def passage_html(number: int, hit: Hit, answer: Answer, turn: int = 0) -> str:
         f'<details class="rag-source" id="source-{turn}-{number}"><summary class="rag-source-head">{head}</summary>'
         f"{body}</details>"
     )
+
+
+ARTICLE_CHARS_SHOWN = 20_000  # a card shows this much of the article around what it cites, no more
+
+
+def _article_html(text: str, spans: list[tuple[int, int]]) -> str:
+    """The article in a source card, cut to ``ARTICLE_CHARS_SHOWN`` characters around its first cited span
+    (every card of every answer carries it: an uncut long article made one answer hundreds of MB)."""
+    if len(text) <= ARTICLE_CHARS_SHOWN:
+        return highlight(text, 0, spans)
+    centre = spans[0][0] if spans else 0
+    start = max(0, min(centre - ARTICLE_CHARS_SHOWN // 2, len(text) - ARTICLE_CHARS_SHOWN))
+    end = start + ARTICLE_CHARS_SHOWN
+    inside = [(a, b) for a, b in spans if a >= start and b <= end]
+    before = "… " if start else ""
+    after = f" … (gekürzt: {len(text):,} Zeichen insgesamt)".replace(",", ".") if end < len(text) else ""
+    return f"{before}{highlight(text[start:end], start, inside)}{after}"
 
 
 def sources_html(answer: Answer | None, turn: int = 0) -> str:

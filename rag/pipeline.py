@@ -178,9 +178,20 @@ class Pipeline:
         self.store.remove_stray_files()
         known = self.store.known_article_ids()
         fresh: list[Article] = []
+        limit = self.settings.max_article_chars
         for item in items:
             if isinstance(item, Skipped):
                 report.skipped.append(item)
+            elif len(item.text) > limit:  # a 52 MB one-line file once ran for 10 minutes and swelled answers
+                title = item.title if len(item.title) <= 60 else item.title[:59] + "…"
+                report.skipped.append(
+                    Skipped(
+                        item.path or item.id,
+                        None,
+                        f"article {title!r} has {len(item.text):,} characters, more than the limit of {limit:,}; "
+                        "split it, or raise RAG_MAX_ARTICLE_CHARS",
+                    )
+                )
             elif item.id in known:
                 report.duplicates += 1
             else:

@@ -268,3 +268,18 @@ def test_a_damaged_docstore_is_named_not_a_traceback(settings: Settings, corpus_
     for command in (["ask", "Hafen"], ["check"]):
         done = subprocess.run([sys.executable, "-m", "rag.cli", *command, *args], capture_output=True, text=True)
         assert done.returncode == 1 and "file is not a database" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_article_over_the_size_limit_is_refused_and_cards_show_long_articles_cut(settings: Settings):
+    from rag.citations import ARTICLE_CHARS_SHOWN, passage_html
+    from rag.corpus import Article
+
+    long_text = "Der Hafen meldet Kurzarbeit. " * 4000  # 116,000 characters
+    pipe = Pipeline(replace(settings, max_article_chars=100_000), embedder=HashEmbedder(64))
+    report = pipe.ingest_items([Article("big", "Ein Buch", long_text, path="big.jsonl")])
+    assert report.added == 0 and "has 116,000 characters, more than the limit of 100,000" in report.skipped[0].reason
+    pipe = Pipeline(replace(pipe.settings, max_article_chars=200_000), embedder=HashEmbedder(64))
+    assert pipe.ingest_items([Article("big", "Ein Buch", long_text, path="big.jsonl")]).added == 1
+    answer = pipe.ask("Kurzarbeit im Hafen")
+    card = passage_html(1, answer.passages[0], answer)
+    assert len(card) < 3 * ARTICLE_CHARS_SHOWN and "gekürzt: 116.000 Zeichen insgesamt" in card
