@@ -37,6 +37,7 @@ from rag.embedding import Embedder, make_embedder
 from rag.lexical import GermanAnalyzer, Vocabulary
 from rag.pipeline import Pipeline, lexical_counts, lexical_rows
 from rag.settings import Settings
+from rag.store import SEGMENT_SUFFIXES, file_digest
 
 
 def lexical_copy(src: Path, dst: Path, analyzer: GermanAnalyzer) -> None:
@@ -71,6 +72,10 @@ def lexical_copy(src: Path, dst: Path, analyzer: GermanAnalyzer) -> None:
     with db:
         db.execute("DELETE FROM terms")
         db.executemany("INSERT INTO terms (id, term) VALUES (?, ?)", enumerate(vocab.terms))
+        if any(row[1] == "files" for row in db.execute("PRAGMA table_info(segments)")):  # the new files' checksums
+            for seg_id, _, _ in segments:
+                files = {s: file_digest(dst / "segments" / f"{seg_id}{s}") for s in SEGMENT_SUFFIXES}
+                db.execute("UPDATE segments SET files = ? WHERE id = ?", (json.dumps(files), seg_id))
     db.close()
 
 
