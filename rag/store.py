@@ -18,9 +18,11 @@ crash or Ctrl-C during ingest leaves the previous index as it was; stray files a
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
@@ -201,11 +203,35 @@ class Store:
             raise ValueError(f"{len(chunks)} chunks but {vectors.shape[0]} vectors and {counts.shape[0]} count rows")
         seg_id = uuid.uuid4().hex
         self.segment_dir.mkdir(parents=True, exist_ok=True)
-        faiss.write_index(new_segment_index(vectors), str(self.segment_dir / f"{seg_id}.faiss"))
-        sparse.save_npz(self.segment_dir / f"{seg_id}.npz", counts.tocsc(), compressed=False)
-        sparse.save_npz(self.segment_dir / f"{seg_id}.sent.npz", sentence_counts.tocsc(), compressed=False)
-        np.save(self.segment_dir / f"{seg_id}.owner.npy", sentence_owner.astype(np.int64), allow_pickle=False)
-        files = json.dumps({s: file_digest(self.segment_dir / f"{seg_id}{s}") for s in SEGMENT_SUFFIXES})
+        needed = vectors.nbytes + 12 * (counts.nnz + sentence_counts.nnz) + sum(len(a.text) * 2 for a in articles)
+        try:
+            faiss.write_index(new_segment_index(vectors), str(self.segment_dir / f"{seg_id}.faiss"))
+            sparse.save_npz(self.segment_dir / f"{seg_id}.npz", counts.tocsc(), compressed=False)
+            sparse.save_npz(self.segment_dir / f"{seg_id}.sent.npz", sentence_counts.tocsc(), compressed=False)
+            np.save(self.segment_dir / f"{seg_id}.owner.npy", sentence_owner.astype(np.int64), allow_pickle=False)
+            files = json.dumps({s: file_digest(self.segment_dir / f"{seg_id}{s}") for s in SEGMENT_SUFFIXES})
+            self._commit_segment(seg_id, files, articles, chunks, vocab, stories)
+        except Exception as err:
+            for suffix in SEGMENT_SUFFIXES:  # no partial file is left behind
+                (self.segment_dir / f"{seg_id}{suffix}").unlink(missing_ok=True)
+            if _disk_full(err):
+                free = shutil.disk_usage(self.dir).free
+                raise RagError(
+                    f"the disk holding {self.dir} is full ({free / 1e6:.0f} MB free; this batch needs about "
+                    f"{needed / 1e6:.0f} MB); free space and run the ingest again: the index is as it was "
+                    "after the last whole batch and still answers questions"
+                ) from None
+            raise
+
+    def _commit_segment(
+        self,
+        seg_id: str,
+        files: str,
+        articles: list[Article],
+        chunks: list[Chunk],
+        vocab: Vocabulary,
+        stories: list[StoryRow] | None,
+    ) -> None:
         db = self._connect()
         try:
             with db:  # one transaction: commits all rows or none
@@ -444,6 +470,14 @@ class Store:
                 f"SELECT id, title, text, date, source, url, path FROM articles WHERE id IN ({marks})", wanted
             ).fetchall()
         return {row[0]: Article(*row) for row in rows}
+
+
+def _disk_full(err: BaseException) -> bool:
+    """Whether a write failed for want of space (OS error, SQLite's words, or FAISS's message)."""
+    if isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    text = str(err).lower()
+    return "no space left" in text or "database or disk is full" in text
 
 
 def file_digest(path: Path) -> tuple[int, str]:

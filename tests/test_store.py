@@ -283,3 +283,29 @@ def test_an_article_over_the_size_limit_is_refused_and_cards_show_long_articles_
     answer = pipe.ask("Kurzarbeit im Hafen")
     card = passage_html(1, answer.passages[0], answer)
     assert len(card) < 3 * ARTICLE_CHARS_SHOWN and "gekürzt: 116.000 Zeichen insgesamt" in card
+
+
+@pytest.mark.parametrize("where", ["files", "commit"])
+def test_a_full_disk_names_the_disk_leaves_no_partial_files_and_the_index_answers(
+    pipe: Pipeline, settings: Settings, monkeypatch: pytest.MonkeyPatch, where: str
+):
+    import errno
+
+    from rag.corpus import Article
+    from rag.errors import RagError
+    from rag.store import Store
+
+    before = sorted(p.name for p in pipe.store.segment_dir.iterdir())
+
+    def full(*args, **kwargs):
+        if where == "files":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(np, "save", full) if where == "files" else monkeypatch.setattr(Store, "_commit_segment", full)
+    with pytest.raises(RagError, match=r"the disk holding .* is full \(\d+ MB free; this batch needs about"):
+        pipe.ingest_items([Article("new", "Neu", "Ein neuer Artikel über den Hafen und die Kurzarbeit.", "2021-01")])
+    monkeypatch.undo()
+    assert sorted(p.name for p in pipe.store.segment_dir.iterdir()) == before  # nothing half-written is left
+    fresh = Pipeline(settings, embedder=HashEmbedder(64))
+    assert fresh.store.counts()[0] == 3 and fresh.retrieve("Hafen", 1)[0].article.source == "hamburg.txt"
