@@ -9,6 +9,7 @@ Example:
 from __future__ import annotations
 
 import calendar
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -117,6 +118,8 @@ class Pipeline:
         self.content_words = GermanAnalyzer(drop_stop_words=True)  # the generator's and follow-ups'
         self._generator = generator
         self._index: SearchIndex | None = None
+        self._generation: tuple[int, int] = (0, -1)  # the store's segments when the index was loaded
+        self._load_lock = threading.Lock()
 
     # ---- ingest -------------------------------------------------------------------------------
     def manifest(self) -> Manifest:
@@ -269,7 +272,15 @@ class Pipeline:
     # ---- query --------------------------------------------------------------------------------
     @property
     def index(self) -> SearchIndex:
-        if self._index is None:
+        """The loaded index; loaded again when another process has committed segments since (a running
+        server sees newly ingested articles without a restart; the check is one small SQLite query)."""
+        if self._index is not None and self.store.generation() == self._generation:
+            return self._index
+        with self._load_lock:  # concurrent requests of a server load it once
+            if self._index is not None and self.store.generation() == self._generation:
+                return self._index
+            self._index = None
+            self._generation = self.store.generation()
             self.check_index()
             index = SearchIndex(self.store, self.embedder, self.analyzer, self.settings.exact_search_max)
             if index.size == 0:

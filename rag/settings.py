@@ -37,6 +37,7 @@ class Settings:
     batch_articles: int = 2000  # articles committed per segment during ingest
     exact_search_max: int = 100_000  # exact vector search up to this many chunks, HNSW graphs above
     max_question_chars: int = 500
+    serve_workers: int = 2  # questions the server answers at once (evals/load_test.py; RAG_SERVE_WORKERS)
     max_article_chars: int = 1_000_000  # longer articles are refused at ingest (a book-length text is no article)
     llm: str = "none"  # who writes answers: none (quotes only), openai:MODEL@URL, ollama:MODEL[@URL], local:PATH.gguf
     reference_date: str = ""  # what "gestern", "letzte Woche" count from ("": the newest article's date)

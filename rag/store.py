@@ -395,6 +395,14 @@ class Store:
                 "and rebuild the index"
             ) from None
 
+    def generation(self) -> tuple[int, int]:
+        """``(number of segments, highest sequence number)``: changes whenever a segment commits."""
+        if not self.db_path.exists():
+            return (0, -1)
+        with closing(self._connect()) as db:
+            count, top = db.execute("SELECT COUNT(*), COALESCE(MAX(seq), -1) FROM segments").fetchone()
+        return int(count), int(top)
+
     def segment_problems(self, full: bool = True) -> Iterator[tuple[str, str]]:
         """``(segment id, what is wrong)`` for each damaged segment file: missing or of another size, and
         with ``full`` also with other bytes than at commit (SHA-256; reads every file)."""

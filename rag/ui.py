@@ -240,4 +240,5 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, seeds: 
     pipe.ask("Aufwärmen")  # loads the index and the model now, not on the first user's question
     app = build_app(pipe)
     print(f"rag: serving on http://{host}:{port}", file=sys.stderr)
+    app.queue(default_concurrency_limit=settings.serve_workers)  # Gradio's default is one request at a time
     app.launch(server_name=host, server_port=port, css=CSS, head=HEAD, show_error=False)

@@ -96,3 +96,17 @@ def test_verify_check_accepts_own_paragraphs_and_rejects_siblings(capsys):
     share = {kind: float(value.split()[0]) for kind, value in lines.items()}
     assert share["supported"] >= 0.99 and share["reworded"] >= 0.95
     assert share["other paragraph"] <= 0.05 and share["wrong answer"] <= 0.3
+
+
+def test_the_load_test_only_measures_a_server_on_this_machine(tmp_path):
+    import sys
+
+    import pytest
+
+    sys.path.insert(0, str(ROOT / "evals"))
+    import load_test
+
+    with pytest.raises(SystemExit):
+        load_test.main(["--url", "http://example.org:7860", "--out", str(tmp_path)])
+    with pytest.raises(SystemExit):
+        load_test.main(["--url", "http://127.0.0.1:7860", "--requests", "0", "--out", str(tmp_path)])

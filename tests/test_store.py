@@ -309,3 +309,12 @@ def test_a_full_disk_names_the_disk_leaves_no_partial_files_and_the_index_answer
     assert sorted(p.name for p in pipe.store.segment_dir.iterdir()) == before  # nothing half-written is left
     fresh = Pipeline(settings, embedder=HashEmbedder(64))
     assert fresh.store.counts()[0] == 3 and fresh.retrieve("Hafen", 1)[0].article.source == "hamburg.txt"
+
+
+def test_a_running_reader_sees_articles_another_writer_committed(pipe: Pipeline, settings: Settings):
+    from rag.corpus import Article
+
+    assert pipe.retrieve("Känguru", 1, "bm25") == []  # loaded, and the kangaroo is not there yet
+    writer = Pipeline(settings, embedder=HashEmbedder(64))  # as another process would
+    writer.ingest_items([Article("k", "Känguru entlaufen", "In Köln sucht die Polizei ein Känguru.", "2021-02")])
+    assert pipe.retrieve("Känguru", 1, "bm25")[0].article.id == "k"
