@@ -86,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="verify the index: docstore integrity and every segment file's checksum")
     _common(check)
+    repair = sub.add_parser("repair", help="rebuild damaged or missing segment files from the stored articles")
+    _common(repair)
 
     from rag.evaluation import add_eval_arguments
 
@@ -249,6 +251,18 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_repair(args: argparse.Namespace) -> int:
+    from rag.pipeline import Pipeline
+
+    pipe = Pipeline(_settings(args))
+    repaired = pipe.repair()
+    if repaired:
+        print(f"{pipe.store.dir}: rebuilt {len(repaired)} segment(s) from the stored articles: {', '.join(repaired)}")
+    else:
+        print(f"{pipe.store.dir}: nothing to repair")
+    return EXIT_OK
+
+
 def run_serve(args: argparse.Namespace) -> int:
     from rag.ui import serve
 
@@ -281,7 +295,14 @@ class ProgressBar:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``rag`` command; returns the exit status."""
     args = build_parser().parse_args(argv)
-    runners = {"ingest": run_ingest, "ask": run_ask, "chat": run_chat, "serve": run_serve, "check": run_check}
+    runners = {
+        "ingest": run_ingest,
+        "ask": run_ask,
+        "chat": run_chat,
+        "serve": run_serve,
+        "check": run_check,
+        "repair": run_repair,
+    }
     try:
         if args.command == "eval":
             from rag.evaluation import run_eval_command

@@ -29,7 +29,7 @@ from rag.chunking import Chunk, chunk_text, content_sentences
 from rag.corpus import Article, FieldMap, Skipped, date_bounds, iter_files, load_path, parse_date
 from rag.dates import DateScope, dates_in_question
 from rag.embedding import Embedder, make_embedder
-from rag.errors import IndexMissing, QuestionError
+from rag.errors import IndexMissing, QuestionError, RagError
 from rag.lexical import COMPOUNDS, DROP_STOP_WORDS, GermanAnalyzer, Vocabulary, term_counts
 from rag.locking import WriteLock
 from rag.retrieval import DateRange, Hit, SearchIndex, make_retriever
@@ -220,6 +220,38 @@ class Pipeline:
             self._index = None  # the next query loads the grown index
         report.seconds = time.perf_counter() - started
         return report
+
+    def repair(self) -> list[str]:
+        """Rebuild every damaged or missing segment file from the articles the docstore keeps: the
+        segment's chunks are embedded and counted again (only those) and written in place. Returns
+        the repaired segment ids. Needs the embedder the index was built with."""
+        with WriteLock(self.store.dir):
+            self.check_index()
+            damaged = list(dict.fromkeys(seg for seg, _ in self.store.segment_problems(full=True)))
+            vocab = self.store.vocabulary()
+            known_terms = len(vocab.terms)
+            for seg_id in damaged:
+                rows = self.store.segment_chunks(seg_id)
+                articles = self.store.articles(a for a, _, _, _ in rows)
+                chunks, texts, rows_per_chunk = [], [], []
+                for article_id, idx, start, end in rows:
+                    article = articles[article_id]
+                    chunk = Chunk(article_id, article.text[start:end], start, end, idx)
+                    title = self.analyzer.tokens(article.title) if self.settings.title_in_index else None
+                    chunks.append(chunk)
+                    texts.append(indexed_text(article, chunk, self.settings.title_in_index))
+                    rows_per_chunk.append(lexical_rows(chunk, title, self.analyzer))
+                counts, sentence_counts, owner = lexical_counts(rows_per_chunk, vocab)
+                if len(vocab.terms) != known_terms:
+                    raise RagError(
+                        f"segment {seg_id} cannot be rebuilt to the same terms (the index was built with another "
+                        "version's text rules); rebuild the index from the original files"
+                    )
+                vectors = self.embedder.embed(texts) if texts else np.zeros((0, self.embedder.dim), np.float32)
+                files = self.store.write_segment_files(seg_id, vectors, counts, sentence_counts, owner, ".new")
+                self.store.replace_segment_files(seg_id, files)
+            self._index = None
+            return damaged
 
     def _read(self, paths: list[Path], fields: FieldMap | None) -> Iterator[Article | Skipped]:
         for path in iter_files(paths):

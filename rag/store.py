@@ -197,7 +197,6 @@ class Store:
         stories: list[StoryRow] | None = None,
     ) -> None:
         """Write one segment's files, then commit its rows (and its articles' stories) in a single transaction."""
-        import faiss
 
         if len(chunks) != vectors.shape[0] or len(chunks) != counts.shape[0]:
             raise ValueError(f"{len(chunks)} chunks but {vectors.shape[0]} vectors and {counts.shape[0]} count rows")
@@ -205,11 +204,7 @@ class Store:
         self.segment_dir.mkdir(parents=True, exist_ok=True)
         needed = vectors.nbytes + 12 * (counts.nnz + sentence_counts.nnz) + sum(len(a.text) * 2 for a in articles)
         try:
-            faiss.write_index(new_segment_index(vectors), str(self.segment_dir / f"{seg_id}.faiss"))
-            sparse.save_npz(self.segment_dir / f"{seg_id}.npz", counts.tocsc(), compressed=False)
-            sparse.save_npz(self.segment_dir / f"{seg_id}.sent.npz", sentence_counts.tocsc(), compressed=False)
-            np.save(self.segment_dir / f"{seg_id}.owner.npy", sentence_owner.astype(np.int64), allow_pickle=False)
-            files = json.dumps({s: file_digest(self.segment_dir / f"{seg_id}{s}") for s in SEGMENT_SUFFIXES})
+            files = self.write_segment_files(seg_id, vectors, counts, sentence_counts, sentence_owner)
             self._commit_segment(seg_id, files, articles, chunks, vocab, stories)
         except Exception as err:
             for suffix in SEGMENT_SUFFIXES:  # no partial file is left behind
@@ -222,6 +217,42 @@ class Store:
                     "after the last whole batch and still answers questions"
                 ) from None
             raise
+
+    def write_segment_files(
+        self,
+        seg_id: str,
+        vectors: np.ndarray,
+        counts: sparse.spmatrix,
+        sentence_counts: sparse.spmatrix,
+        sentence_owner: np.ndarray,
+        suffix: str = "",
+    ) -> str:
+        """Write a segment's four files (``suffix`` appended to each name) and return their sizes and
+        SHA-256 as the JSON the segments table keeps."""
+        import faiss
+
+        faiss.write_index(new_segment_index(vectors), str(self.segment_dir / f"{seg_id}.faiss{suffix}"))
+        with open(self.segment_dir / f"{seg_id}.npz{suffix}", "wb") as f:
+            sparse.save_npz(f, counts.tocsc(), compressed=False)
+        with open(self.segment_dir / f"{seg_id}.sent.npz{suffix}", "wb") as f:
+            sparse.save_npz(f, sentence_counts.tocsc(), compressed=False)
+        with open(self.segment_dir / f"{seg_id}.owner.npy{suffix}", "wb") as f:
+            np.save(f, sentence_owner.astype(np.int64), allow_pickle=False)
+        return json.dumps({s: file_digest(self.segment_dir / f"{seg_id}{s}{suffix}") for s in SEGMENT_SUFFIXES})
+
+    def segment_chunks(self, seg_id: str) -> list[tuple[str, int, int, int]]:
+        """``(article id, idx, start, end)`` of a segment's chunks, in vector order."""
+        with closing(self._connect()) as db:
+            return db.execute(
+                'SELECT article_id, idx, start, "end" FROM chunks WHERE segment = ? ORDER BY id', (seg_id,)
+            ).fetchall()
+
+    def replace_segment_files(self, seg_id: str, files: str) -> None:
+        """Put files written with suffix ".new" in place of a segment's, and record their checksums."""
+        for suffix in SEGMENT_SUFFIXES:
+            os.replace(self.segment_dir / f"{seg_id}{suffix}.new", self.segment_dir / f"{seg_id}{suffix}")
+        with closing(self._connect()) as db, db:
+            db.execute("UPDATE segments SET files = ? WHERE id = ?", (files, seg_id))
 
     def _commit_segment(
         self,

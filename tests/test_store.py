@@ -318,3 +318,26 @@ def test_a_running_reader_sees_articles_another_writer_committed(pipe: Pipeline,
     writer = Pipeline(settings, embedder=HashEmbedder(64))  # as another process would
     writer.ingest_items([Article("k", "Känguru entlaufen", "In Köln sucht die Polizei ein Känguru.", "2021-02")])
     assert pipe.retrieve("Känguru", 1, "bm25")[0].article.id == "k"
+
+
+def test_repair_rebuilds_damaged_and_missing_segment_files_from_the_stored_articles(
+    pipe: Pipeline, settings: Settings, capsys
+):
+    from rag.cli import main
+
+    args = ["--index-dir", str(settings.index_dir), "--embedder", "hash-64"]
+    before = [(h.article.id, round(h.score, 5)) for h in pipe.retrieve("Hafen Kurzarbeit", 3)]
+    files = sorted(pipe.store.segment_dir.iterdir())
+    faiss_file = next(f for f in files if f.suffix == ".faiss")
+    data = bytearray(faiss_file.read_bytes())
+    data[-40:-8] = b"\x7f" * 32
+    faiss_file.write_bytes(bytes(data))
+    next(f for f in files if f.name.endswith(".owner.npy")).unlink()
+    assert main(["check", *args]) == 1
+    assert main(["repair", *args]) == 0
+    assert "rebuilt 1 segment(s) from the stored articles" in capsys.readouterr().out
+    assert main(["check", *args]) == 0
+    after = [(h.article.id, round(h.score, 5)) for h in Pipeline(settings, embedder=HashEmbedder(64)).retrieve(
+        "Hafen Kurzarbeit", 3)]  # fmt: skip
+    assert after == before  # the same answers as before the damage
+    assert main(["repair", *args]) == 0 and "nothing to repair" in capsys.readouterr().out
