@@ -135,18 +135,19 @@ def bundled_minilm_path() -> Path:
     return Path(get_model_path())
 
 
-def make_embedder(spec: str) -> Embedder:
+def make_embedder(spec: str, threads: int | None = None) -> Embedder:
     """Build an embedder from its name in settings.
 
     Args:
         spec: ``use-multilingual`` (default), ``minilm`` (bundled all-MiniLM-L6-v2),
             ``st:PATH_OR_HUB_NAME`` (any sentence-transformers model) or ``hash-DIM`` (the test fake).
+        threads: BLAS threads of the default embedder (None: as many as cores, up to 4).
 
     Returns:
         An embedder whose model loads on first use.
     """
     if spec == "use-multilingual":
-        return USEEmbedder()
+        return USEEmbedder(threads)
     if spec == "minilm":
         return SentenceTransformerEmbedder(str(bundled_minilm_path()))
     if spec.startswith("st:") and len(spec) > 3:

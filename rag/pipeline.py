@@ -112,7 +112,7 @@ class Pipeline:
         """
         self.settings = settings
         self.explicit_chunking = explicit_chunking
-        self.embedder = embedder or make_embedder(settings.embedder)
+        self.embedder = embedder or make_embedder(settings.embedder, settings.embed_threads or None)
         self.store = Store(settings.index_dir)
         self.analyzer = GermanAnalyzer(settings.drop_stop_words, settings.split_compounds)  # the BM25 index's
         self.content_words = GermanAnalyzer(drop_stop_words=True)  # the generator's and follow-ups'

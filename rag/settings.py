@@ -37,6 +37,10 @@ class Settings:
     batch_articles: int = 2000  # articles committed per segment during ingest
     exact_search_max: int = 100_000  # exact vector search up to this many chunks, HNSW graphs above
     max_question_chars: int = 500
+    # BLAS threads of the default embedder: 1 kept ~195 passages/s alone and beside a busy process, 2 gave
+    # 292 alone but 98 beside one (evals/studies/embed_threads.py); 0: one per core. RAG_EMBED_THREADS=2
+    # suits a machine that does nothing else.
+    embed_threads: int = 1
     serve_workers: int = 2  # questions the server answers at once (evals/load_test.py; RAG_SERVE_WORKERS)
     max_article_chars: int = 1_000_000  # longer articles are refused at ingest (a book-length text is no article)
     llm: str = "none"  # who writes answers: none (quotes only), openai:MODEL@URL, ollama:MODEL[@URL], local:PATH.gguf
