@@ -26,7 +26,7 @@ from rag.answer.conversation import Conversation
 from rag.answer.llm import LLMGenerator
 from rag.answer.question import is_english
 from rag.chunking import Chunk, chunk_text, content_sentences
-from rag.corpus import Article, FieldMap, Skipped, date_bounds, iter_files, load_path, parse_date
+from rag.corpus import Article, FieldMap, Skipped, iter_files, load_path, parse_date
 from rag.dates import DateScope, dates_in_question
 from rag.embedding import Embedder, make_embedder
 from rag.errors import IndexMissing, QuestionError, RagError
@@ -484,8 +484,8 @@ class Pipeline:
     def _in_range_first(self, query: str, k: int, retriever: str | None, filters: DateRange) -> list[Hit]:
         """The best ``4k`` passages of all dates, those inside ``filters`` first: a relative date boosts."""
         hits = self.retrieve(query, 4 * k, retriever)
-        inside = [h for h in hits if _in_range(h.article.date, filters)]
-        outside = [h for h in hits if not _in_range(h.article.date, filters)]
+        inside = [h for h in hits if filters.covers(h.article.date)]
+        outside = [h for h in hits if not filters.covers(h.article.date)]
         return (inside + outside)[:k]
 
 
@@ -494,13 +494,6 @@ def _last_day(value: str) -> date:
     year, month = int(value[:4]), int(value[5:7])
     last = calendar.monthrange(year, month)[1]
     return date(year, month, min(int(value[8:10]), last) if len(value) == 10 else last)
-
-
-def _in_range(value: str | None, filters: DateRange) -> bool:
-    if not value:
-        return False
-    first, last = date_bounds(value)
-    return (filters.start is None or last >= filters.start) and (filters.end is None or first <= filters.end)
 
 
 def collapse_copies(hits: list[Hit], copies: dict[str, list[Article]]) -> list[Hit]:

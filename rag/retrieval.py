@@ -52,6 +52,20 @@ class DateRange:
         start, end = bound(date_from, False), bound(date_to, True)
         return cls(start, end) if (start or end) else None
 
+    def bounds(self) -> tuple[str, str]:
+        """Start and end as comparable ISO strings; an open end keeps every dated article."""
+        return self.start or "0000-00-00", self.end or "9999-99-99"
+
+    def covers(self, article_date: str | None) -> bool:
+        """Whether an article of ``article_date`` (a month covers all its days) overlaps the range."""
+        if not article_date:
+            return False
+        from rag.corpus import date_bounds
+
+        first, last = date_bounds(article_date)
+        lo, hi = self.bounds()
+        return last >= lo and first <= hi
+
     def __post_init__(self) -> None:
         if self.start and self.end and self.start > self.end:
             raise RagError(
@@ -100,6 +114,8 @@ class SearchIndex:
             self.bm25 = BM25(loaded.counts)
             self.sentence_bm25 = BM25(loaded.sentence_counts)
             self.table, self._date_start, self._date_end = table.result()
+        self._dated = self._date_start != ""  # per chunk; the dates never change while this index is loaded
+        self._newest = max(self._date_end[self._dated].tolist()) if self._dated.any() else None
         owner = loaded.sentence_owner
         # sentences are stored in chunk order, each chunk with at least one: its first row starts a run
         self._sentence_starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if owner.size else owner
@@ -109,17 +125,16 @@ class SearchIndex:
         """Boolean mask of chunks that pass the filters, or None for all."""
         if filters is None or (filters.start is None and filters.end is None):
             return None
-        lo, hi = filters.start or "0000-00-00", filters.end or "9999-99-99"  # open ends keep every dated article
-        dated = self._date_start != ""
-        return dated & (self._date_end >= lo) & (self._date_start <= hi)
+        lo, hi = filters.bounds()
+        return self._dated & (self._date_end >= lo) & (self._date_start <= hi)
 
     def has_dates(self) -> bool:
         """Whether any article in the index has a date."""
-        return bool((self._date_start != "").any())
+        return self._newest is not None
 
     def newest_date(self) -> str | None:
         """The last day the newest article covers, ``YYYY-MM-DD`` (a month's article: "-31" for any month), or None."""
-        return max(self._date_end[self._date_start != ""].tolist()) if self.has_dates() else None
+        return self._newest
 
     def embed_query(self, query: str) -> np.ndarray:
         return self.embedder.embed([query])[0].astype(np.float32)

@@ -31,9 +31,9 @@ from pathlib import Path
 
 from rag import metrics
 from rag.answer.extractive import MONTHS_DE
-from rag.corpus import date_bounds
 from rag.dates import dates_in_question
 from rag.pipeline import Pipeline
+from rag.retrieval import DateRange
 from rag.settings import Settings
 
 FORMS = ("month", "day", "gestern", "letzte Woche", "vor einem Monat")
@@ -69,13 +69,6 @@ def questions(index: Path, n: int, seed: int) -> list[tuple[str, str, str, date]
     return out
 
 
-def inside(when: str | None, start: str, end: str) -> bool:
-    if not when:
-        return False
-    first, last = date_bounds(when)
-    return last >= start and first <= end
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--index", type=Path, required=True, help="an index built from FANG-COVID articles")
@@ -109,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
                 rr.append(metrics.reciprocal_rank(ranking, {article_id}, 10))
                 if named is not None:
                     top = hits[:5]
-                    share.append(sum(inside(h.article.date, named.start, named.end) for h in top) / max(len(top), 1))
+                    period = DateRange(named.start, named.end)
+                    share.append(sum(period.covers(h.article.date) for h in top) / max(len(top), 1))
             read_col = f"{read}/{len(recall)}" if mode != "none" else "-"
             inside_share = f"{statistics.fmean(share):.3f}" if share else "-"
             print(
