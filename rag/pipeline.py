@@ -304,14 +304,12 @@ class Pipeline:
     # ---- query --------------------------------------------------------------------------------
     @property
     def index(self) -> SearchIndex:
-        """The loaded index; loaded again when another process has committed segments since (a running
-        server sees newly ingested articles without a restart; the check is one small SQLite query)."""
-        if self._index is not None and self.store.generation() == self._generation:
+        """The loaded index (``refresh`` loads it again after other processes committed segments)."""
+        if self._index is not None:
             return self._index
         with self._load_lock:  # concurrent requests of a server load it once
-            if self._index is not None and self.store.generation() == self._generation:
+            if self._index is not None:
                 return self._index
-            self._index = None
             self._generation = self.store.generation()
             self.check_index()
             index = SearchIndex(self.store, self.embedder, self.analyzer, self.settings.exact_search_max)
@@ -322,6 +320,12 @@ class Pipeline:
                 )
             self._index = index
         return self._index
+
+    def refresh(self) -> None:
+        """Drop the loaded index when another process has committed segments since it was loaded, so a
+        running server answers from newly ingested articles (one small SQLite query, once per search)."""
+        if self._index is not None and self.store.generation() != self._generation:
+            self._index = None
 
     @property
     def generator(self) -> Generator:
@@ -354,6 +358,12 @@ class Pipeline:
     ) -> list[Hit]:
         """The ``k`` best passages, one per syndicated story: a copy's passage that repeats an earlier
         one is left out, and every passage lists its article's copies in ``Hit.also``."""
+        self.refresh()
+        return self._retrieve(query, k, retriever, filters)
+
+    def _retrieve(
+        self, query: str, k: int | None = None, retriever: str | None = None, filters: DateRange | None = None
+    ) -> list[Hit]:
         s = self.settings
         k = s.k if k is None else k
         chosen = make_retriever(
@@ -389,6 +399,7 @@ class Pipeline:
         """``ask``, as the answer grows: with a language model, the quoted answer first and the model's text
         as it arrives (``Answer.partial``), then the final answer, which alone is recorded in the conversation."""
         question = self.check_question(question)
+        self.refresh()
         k = self.settings.k if k is None else k
         context = AskContext()
         if conversation is not None:
@@ -403,10 +414,10 @@ class Pipeline:
             standalone = generator.rewrite(question, context.topic, self.reference_date())
         if standalone:
             context = replace(context, standalone=standalone)
-            hits, scope = self.search(standalone, "", k, retriever, filters)
+            hits, scope = self._search(standalone, "", k, retriever, filters)
             hits = _cited_first(hits, cited)
         else:
-            hits, scope = self.search(question, context.topic, k, retriever, filters, cited)
+            hits, scope = self._search(question, context.topic, k, retriever, filters, cited)
         if scope is not None and scope.source == "question" and scope.applied:
             context = replace(context, dated=True)
         retrieved = time.perf_counter()
@@ -443,6 +454,18 @@ class Pipeline:
         articles the previous answer ``cited`` come first. A period the question names filters, or with
         ``relative_dates="boost"`` a relative one only puts its passages first.
         """
+        self.refresh()
+        return self._search(question, topic, k, retriever, filters, cited)
+
+    def _search(
+        self,
+        question: str,
+        topic: str = "",
+        k: int | None = None,
+        retriever: str | None = None,
+        filters: DateRange | None = None,
+        cited: list[str] | None = None,
+    ) -> tuple[list[Hit], DateScope | None]:
         k = self.settings.k if k is None else k
         query = f"{topic} {question}".strip()
         scope = self.date_scope(question, topic, filters)
@@ -451,8 +474,8 @@ class Pipeline:
             if scope.relative and self.settings.relative_dates == "boost":
                 return self._in_range_first(query, k, retriever, filters), scope
         if topic:
-            return _cited_first(self.retrieve(query, 2 * k, retriever, filters), cited or [])[:k], scope
-        return self.retrieve(query, k, retriever, filters), scope
+            return _cited_first(self._retrieve(query, 2 * k, retriever, filters), cited or [])[:k], scope
+        return self._retrieve(query, k, retriever, filters), scope
 
     def reference_date(self) -> date | None:
         """What relative dates count from: the ``reference_date`` setting, else the newest article's last day."""
@@ -483,7 +506,7 @@ class Pipeline:
 
     def _in_range_first(self, query: str, k: int, retriever: str | None, filters: DateRange) -> list[Hit]:
         """The best ``4k`` passages of all dates, those inside ``filters`` first: a relative date boosts."""
-        hits = self.retrieve(query, 4 * k, retriever)
+        hits = self._retrieve(query, 4 * k, retriever)
         inside = [h for h in hits if filters.covers(h.article.date)]
         outside = [h for h in hits if not filters.covers(h.article.date)]
         return (inside + outside)[:k]
