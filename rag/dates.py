@@ -175,8 +175,8 @@ def without_dates(question: str) -> str:
     'Was geschah im ?'
     """
     text = question
-    for _, pattern in _RELATIVE + _EXPLICIT:
-        text = pattern.sub(" ", text) if pattern.flags & re.I else _sub_lowered(pattern, text)
+    for _, pattern in _RELATIVE + _EXPLICIT:  # written for lower-case text, as dates_in_question reads it
+        text = _sub_lowered(pattern, text)
     return " ".join(text.split())
 
 

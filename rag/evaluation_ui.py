@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -63,18 +65,17 @@ def run_from_ui(
 _REPORT_DIRS: list[Path] = []
 
 
+def _remove_report_dirs() -> None:
+    while _REPORT_DIRS:
+        shutil.rmtree(_REPORT_DIRS.pop(), ignore_errors=True)
+
+
+atexit.register(_remove_report_dirs)
+
+
 def _fresh_report_dir() -> Path:
     """A temporary folder for one run's report; the previous run's is removed, and the last at exit."""
-    import atexit
-    import shutil
-
-    def remove_all() -> None:
-        while _REPORT_DIRS:
-            shutil.rmtree(_REPORT_DIRS.pop(), ignore_errors=True)
-
-    if not _REPORT_DIRS:
-        atexit.register(remove_all)  # at most a few registrations: once per run that found none
-    remove_all()
+    _remove_report_dirs()
     out = Path(tempfile.mkdtemp(prefix="rag-eval-ui-"))
     _REPORT_DIRS.append(out)
     return out

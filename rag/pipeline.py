@@ -233,13 +233,13 @@ class Pipeline:
             for seg_id in damaged:
                 rows = self.store.segment_chunks(seg_id)
                 articles = self.store.articles(a for a, _, _, _ in rows)
-                chunks, texts, rows_per_chunk = [], [], []
+                with_title = self.settings.title_in_index
+                titles = {a: self.analyzer.tokens(art.title) if with_title else None for a, art in articles.items()}
+                texts, rows_per_chunk = [], []
                 for article_id, idx, start, end in rows:
-                    article = articles[article_id]
+                    article, title = articles[article_id], titles[article_id]
                     chunk = Chunk(article_id, article.text[start:end], start, end, idx)
-                    title = self.analyzer.tokens(article.title) if self.settings.title_in_index else None
-                    chunks.append(chunk)
-                    texts.append(indexed_text(article, chunk, self.settings.title_in_index))
+                    texts.append(indexed_text(article, chunk, with_title))
                     rows_per_chunk.append(lexical_rows(chunk, title, self.analyzer))
                 counts, sentence_counts, owner = lexical_counts(rows_per_chunk, vocab)
                 if len(vocab.terms) != known_terms:

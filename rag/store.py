@@ -438,8 +438,11 @@ class Store:
         """``(segment id, what is wrong)`` for each damaged segment file: missing or of another size, and
         with ``full`` also with other bytes than at commit (SHA-256; reads every file)."""
         with self._connect() as db:
-            has_files = any(row[1] == "files" for row in db.execute("PRAGMA table_info(segments)"))
-            query = "SELECT id, files FROM segments ORDER BY seq" if has_files else "SELECT id, NULL FROM segments"
+            query = (
+                "SELECT id, files FROM segments ORDER BY seq"
+                if _has_files_column(db)
+                else "SELECT id, NULL FROM segments"
+            )
             rows = db.execute(query).fetchall()
         for seg_id, files in rows:
             recorded = json.loads(files) if files else {}
@@ -459,7 +462,7 @@ class Store:
     def unchecked_segments(self) -> int:
         """Segments written before checksums were recorded."""
         with self._connect() as db:
-            if not any(row[1] == "files" for row in db.execute("PRAGMA table_info(segments)")):
+            if not _has_files_column(db):
                 return int(db.execute("SELECT COUNT(*) FROM segments").fetchone()[0])
             return int(db.execute("SELECT COUNT(*) FROM segments WHERE files IS NULL").fetchone()[0])
 
@@ -528,8 +531,13 @@ def file_digest(path: Path) -> tuple[int, str]:
     return path.stat().st_size, digest.hexdigest()
 
 
+def _has_files_column(db: sqlite3.Connection) -> bool:
+    """Whether the segments table records file checksums (indexes from before them do not)."""
+    return any(row[1] == "files" for row in db.execute("PRAGMA table_info(segments)"))
+
+
 def _add_files_column(db: sqlite3.Connection) -> None:
-    if not any(row[1] == "files" for row in db.execute("PRAGMA table_info(segments)")):
+    if not _has_files_column(db):
         db.execute(_CHECKSUMS)
 
 
