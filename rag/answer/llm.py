@@ -136,12 +136,12 @@ class LLMGenerator:
                     yield Answer(text, [], hits, parts=[Part(text)], question_type=extractive.question_type,
                                  generator=self.name, partial=True)  # fmt: skip
         except Exception as err:  # unreachable, timed out, refused: the reader keeps the quoted answer
-            yield _with_note(extractive, _failed(english, f"{type(err).__name__}: {err}"[:200]))
+            yield replace(extractive, note=_failed(english, f"{type(err).__name__}: {err}"[:200]))
             return
         answer = self.written(text, hits, english, extractive.question_type)
         if answer is None:
             why = "no sentence with a checkable citation" if english else "kein Satz mit prüfbarer Quellenangabe"
-            yield _with_note(extractive, _failed(english, why))
+            yield replace(extractive, note=_failed(english, why))
             return
         llm_ms = round((time.perf_counter() - started) * 1000, 2)
         yield replace(answer, timings={**extractive.timings, "llm_ms": llm_ms})
@@ -190,7 +190,3 @@ def _failed(english: bool, why: str) -> str:
     if english:
         return f"The language model gave no usable answer ({why}); shown is the answer quoted from the articles."
     return f"Das Sprachmodell gab keine brauchbare Antwort ({why}); gezeigt wird die aus den Artikeln zitierte."
-
-
-def _with_note(answer: Answer, note: str) -> Answer:
-    return replace(answer, note=note)
