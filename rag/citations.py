@@ -196,6 +196,11 @@ def answer_to_dict(question: str, answer: Answer) -> dict[str, Any]:
         "note": answer.note,
         "unsupported": answer.unsupported,
         "standalone_question": answer.standalone,
+        # each sentence about the news, the passages it cites and whether they support it
+        "verification": [
+            {"sentence": v.text, "citations": list(v.cited), "supported": v.supported, "reason": v.reason}
+            for v in answer.verification
+        ],
         "citations": [
             {"number": c.number, "article_id": c.article_id, "start": c.start, "end": c.end, "text": c.text}
             for c in answer.citations

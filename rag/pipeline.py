@@ -9,6 +9,7 @@ Example:
 from __future__ import annotations
 
 import calendar
+import math
 import threading
 import time
 from collections import deque
@@ -330,14 +331,25 @@ class Pipeline:
     @property
     def generator(self) -> Generator:
         if self._generator is None:
-            extractive = ExtractiveGenerator(self.embedder, self.content_words, known_terms=self.known_terms)
+            extractive = ExtractiveGenerator(
+                self.embedder, self.content_words, known_terms=self.known_terms, term_weights=self.term_weights
+            )
             model = chat_model(self.settings.llm)
-            self._generator = extractive if model is None else LLMGenerator(model[0], extractive, name=model[1])
+            self._generator = (
+                extractive if model is None else LLMGenerator(model[0], extractive, name=model[1], structured=model[2])
+            )
         return self._generator
 
     def known_terms(self, terms: list[str]) -> set[str]:
         """Which of these stemmed terms occur anywhere in the index."""
         return set(self.store.term_ids(terms))
+
+    def term_weights(self, terms: list[str]) -> dict[str, float]:
+        """The BM25 idf of these stemmed terms in the loaded index; a term it never holds weighs the most."""
+        bm25 = self.index.bm25
+        known = self.store.term_ids(terms)
+        rarest = math.log1p((bm25.n_docs + 0.5) / 0.5)
+        return {t: float(bm25.idf[known[t]]) if known.get(t, bm25.n_terms) < bm25.n_terms else rarest for t in terms}
 
     def check_question(self, question: str) -> str:
         text = " ".join(question.split())

@@ -133,7 +133,7 @@ def test_no_hits_means_decline(pipe: Pipeline):
 
 
 def test_at_most_max_sentences_and_no_repeats(pipe: Pipeline):
-    generator = ExtractiveGenerator(pipe.embedder, max_sentences=2, relative=0.0, min_score=0.0)
+    generator = ExtractiveGenerator(pipe.embedder, max_sentences=2, relative=0.0, min_probability=0.0)
     hits = pipe.retrieve("Hafen Pandemie Schulen", 5)
     answer = generator.generate("Hafen Pandemie Schulen", hits)
     assert 1 <= len(answer.citations) <= 2
@@ -142,7 +142,7 @@ def test_at_most_max_sentences_and_no_repeats(pipe: Pipeline):
 
 def test_sentences_quoted_before_in_a_conversation_are_not_quoted_again(pipe: Pipeline):
     hits = pipe.retrieve("Berliner Senat Grundschulen", 5)
-    generator = ExtractiveGenerator(pipe.embedder, min_score=0.0)
+    generator = ExtractiveGenerator(pipe.embedder, min_probability=0.0)
     first = generator.generate("Was öffnet der Berliner Senat?", hits)
     again = generator.generate(
         "Was öffnet der Berliner Senat?",

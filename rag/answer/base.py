@@ -32,6 +32,20 @@ class Part:
 
 
 @dataclass(frozen=True)
+class CheckedSentence:
+    """One sentence of an answer, without its markers, and whether the passages it cites support it.
+
+    ``cited`` are valid passage numbers. A sentence that named no passage, or a wrong one, but that
+    another passage supports is attributed to that passage (``reason`` says so).
+    """
+
+    text: str
+    cited: tuple[int, ...]
+    supported: bool
+    reason: str = ""  # "no citation", "passage 7 does not exist", "number 42 not in [2]", "attributed to [3]" …
+
+
+@dataclass(frozen=True)
 class Answer:
     """What the assistant says, the sentences it cites, the passages it read and how long it took.
 
@@ -52,6 +66,7 @@ class Answer:
     unsupported: int = 0  # written sentences whose citations the check did not accept (marked in the text)
     partial: bool = False  # still being written: shown as it streams, replaced by the final answer
     standalone: str = ""  # the follow-up as the language model rewrote it (what was searched and answered)
+    verification: tuple[CheckedSentence, ...] = ()  # each sentence about the news and whether its citations hold
 
 
 @dataclass(frozen=True)

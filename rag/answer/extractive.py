@@ -23,7 +23,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.answer.base import DECLINE_DE, DECLINE_EN, Answer, AskContext, Citation, Part
+from rag.answer.answerable import (
+    SURE_SCORE,
+    THRESHOLD,
+    Evidence,
+    TermWeights,
+    answer_probability,
+    features,
+    idf_share,
+    pair_share,
+)
+from rag.answer.base import DECLINE_DE, DECLINE_EN, Answer, AskContext, CheckedSentence, Citation, Part
 from rag.answer.evidence import explains, matches_kind
 from rag.answer.question import (
     HOW_MANY,
@@ -45,6 +55,9 @@ from rag.retrieval import Hit
 
 # the question types a bare follow-up ("Und wo?") asks only a fact of
 _FACT_KINDS = frozenset({WHEN, WHERE, HOW_MANY})
+# a bare follow-up declines below this best-sentence score (the single-score rule's threshold, chosen on
+# half of XQuAD-de's articles as declining at most 8% of answerable questions)
+BARE_MIN_SCORE = 0.32
 _NEAR_CHARS = 800  # for a bare follow-up, sentences this close to an earlier quote count as the same event
 
 # stems of the words that ask for news without naming a topic ("Was geschah?", "What was reported?")
@@ -100,6 +113,17 @@ KnownTerm = Callable[[list[str]], set[str]]  # of these stemmed terms, the ones 
 
 
 @dataclass(frozen=True)
+class Scored:
+    """A question read against its passages: every sentence scored, and what the decline decision needs."""
+
+    info: QuestionInfo
+    ranked: list[Candidate]  # best first
+    terms: list[str]  # the question's stemmed content words in order (with a follow-up's topic)
+    cos_top: float  # cosine of the question to the first passage
+    bare: bool = False  # a follow-up that asks only for a fact or a reason ("Und wo?") of the topic
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A sentence of a retrieved passage with its evidence score."""
 
@@ -109,6 +133,7 @@ class Candidate:
     end: int
     score: float
     fits: bool  # holds what the question type asks for
+    cosine: float = 0.0  # of the question to this sentence
 
     @property
     def text(self) -> str:
@@ -145,35 +170,35 @@ class ExtractiveGenerator:
     Args:
         embedder: the index's embedder, for the cosine part.
         analyzer: stems words for coverage (content words only).
-        min_score: below this best score the generator declines. Chosen by ``evals/studies/calibrate_refusal.py``
-            on half of XQuAD-de's articles as the highest threshold that declines at most 8% of
-            answerable questions; on the other half it declines 5.4% of answerable questions and
-            53% of the same questions with their gold paragraph removed
-            (``evals/reports/xquad.de/calibrate_refusal.txt``).
+        min_probability: below this probability that the passages answer the question
+            (``rag.answer.answerable``) the generator declines; 0 answers whatever it can.
         max_sentences: at most this many sentences are quoted.
         relative: further sentences must score at least this share of the best one.
         fit_bonus: added to the score of a sentence that holds what the question type asks for.
         known_terms: tells which stemmed terms occur anywhere in the index; a question naming
             something the index never mentions is declined.
+        term_weights: the idf of stemmed terms in the index, for the decline decision (all 1 without it).
     """
 
     def __init__(
         self,
         embedder: Embedder,
         analyzer: GermanAnalyzer | None = None,
-        min_score: float = 0.32,
+        min_probability: float = THRESHOLD,
         max_sentences: int = 3,
-        relative: float = 0.85,
+        relative: float = 0.75,
         fit_bonus: float = 0.15,
         known_terms: KnownTerm | None = None,
+        term_weights: TermWeights | None = None,
     ) -> None:
         self.embedder = embedder
         self.analyzer = analyzer or GermanAnalyzer()
-        self.min_score = min_score
+        self.min_probability = min_probability
         self.max_sentences = max_sentences
         self.relative = relative
         self.fit_bonus = fit_bonus
         self.known_terms = known_terms
+        self.term_weights = term_weights
 
     # ---- scoring --------------------------------------------------------------------------------
     def _topic_words(self, question: str, info: QuestionInfo) -> list[str]:
@@ -190,9 +215,7 @@ class ExtractiveGenerator:
         found = wanted & set(self.analyzer.tokens(f"{hit.article.title} {hit.article.text}"))
         return 2 * len(found) >= len(wanted)
 
-    def score_sentences(
-        self, question: str, hits: list[Hit], context: AskContext | None = None
-    ) -> tuple[QuestionInfo, list[Candidate]]:
+    def score_sentences(self, question: str, hits: list[Hit], context: AskContext | None = None) -> Scored:
         """The question read, and every not yet quoted sentence of every hit with its score, best first."""
         context = context or AskContext()
         info = read_question(question)
@@ -204,17 +227,19 @@ class ExtractiveGenerator:
                 if (hit.article.id, s) not in seen:  # overlapping chunks repeat sentences; quote each once
                     seen.add((hit.article.id, s))
                     spans.append((number, hit, s, e))
-        if not spans:
-            return info, []
         query = f"{context.topic} {question}".strip()
+        if not spans:
+            return Scored(info, [], [], 0.0)
         numbers = info.numbers
         if context.dated:  # the period named is what retrieval searched in, not words a sentence must repeat
             query = without_dates(query)
             numbers = tuple(n for n in numbers if n in without_dates(question))
         texts = [hit.article.text[s:e] for _, hit, s, e in spans]
-        vectors = self.embedder.embed([query, *texts])
-        cosine = np.clip(vectors[1:] @ vectors[0], 0.0, None)
-        wanted = set(content_words(info, self.analyzer.tokens(query)))
+        vectors = self.embedder.embed([query, hits[0].chunk.text, *texts])
+        cos_top = float(vectors[1] @ vectors[0])
+        cosine = np.clip(vectors[2:] @ vectors[0], 0.0, None)
+        terms = content_words(info, self.analyzer.tokens(query))
+        wanted = set(terms)
         read = " ".join(f"{h.article.title} {h.chunk.text}" for h in hits)
         # a number the question names that no passage has is evidence the passages are about something else
         missing_penalty = self.fit_bonus * sum(n not in read for n in numbers)
@@ -236,14 +261,45 @@ class ExtractiveGenerator:
             if quoted_at.get(hit.article.id):
                 distance = min(abs(s - at) for at in quoted_at[hit.article.id])
                 score += self.fit_bonus * max(0.0, 1.0 - distance / _NEAR_CHARS)
-            scored.append(Candidate(number, hit, s, e, score, fits))
+            scored.append(Candidate(number, hit, s, e, score, fits, cos))
         if info.kind == SAID and speaker:
             scored = [c for c in scored if c.fits]  # only what that person said; anyone else's words are no answer
         elif bare and info.kind in _FACT_KINDS:
             # "Und wo?", "Und wann?": a bare follow-up asks only for the place or time of the topic, and a
             # sentence without one cannot answer it (the articles may not say: then the answer declines)
             scored = [c for c in scored if c.fits]
-        return info, sorted(scored, key=lambda c: (-c.score, c.number, c.start))
+        return Scored(info, sorted(scored, key=lambda c: (-c.score, c.number, c.start)), terms, cos_top, bare)
+
+    def evidence(self, scored: Scored, hits: list[Hit]) -> Evidence:
+        """The measurements the decline decision reads (``rag.answer.answerable``); needs a ranked sentence."""
+        best = scored.ranked[0]
+        second = scored.ranked[1].score if len(scored.ranked) > 1 else 0.0
+        wanted = set(scored.terms)
+        weights = self.term_weights(sorted(wanted)) if self.term_weights else {}
+        best_passage = set(self.analyzer.tokens(f"{best.hit.article.title} {best.hit.chunk.text}"))
+        top_tokens = self.analyzer.tokens(f"{hits[0].article.title} {hits[0].chunk.text}")
+        return Evidence(
+            score=best.score,
+            idf_best=idf_share(wanted, weights, best_passage),
+            gap=best.score - second,
+            idf_top=idf_share(wanted, weights, set(top_tokens)),
+            pairs_top=pair_share(scored.terms, top_tokens),
+            cos_top=scored.cos_top,
+            cos_best=best.cosine,
+            n_terms=len(wanted),
+        )
+
+    def answers(self, scored: Scored, hits: list[Hit]) -> float:
+        """The probability that the passages answer the question (0 when no sentence is left to quote)."""
+        if not scored.ranked:
+            return 0.0
+        if scored.bare:
+            # the model was fitted on questions that stand alone; for "Und wo?" the passages are the topic's
+            # anyway, and what matters is whether the best sentence holding a place is close enough to it
+            return 1.0 if scored.ranked[0].score >= BARE_MIN_SCORE else 0.0
+        if scored.ranked[0].score >= SURE_SCORE:
+            return 1.0
+        return answer_probability(features(self.evidence(scored, hits)))
 
     def unknown_names(self, info: QuestionInfo, hits: list[Hit]) -> list[str]:
         """Full names ("Angela Merkel") and the asked-about speaker that no retrieved passage mentions
@@ -265,20 +321,25 @@ class ExtractiveGenerator:
     # ---- answering ------------------------------------------------------------------------------
     def generate(self, question: str, hits: list[Hit], context: AskContext | None = None) -> Answer:
         started = time.perf_counter()
-        info, ranked = self.score_sentences(question, hits, context)
+        scored = self.score_sentences(question, hits, context)
+        info = scored.info
         if info.kind == SUMMARY and hits and self._on_topic(question, info, hits[0]):
             chosen = self._summary(hits, context or AskContext())
-        elif not ranked or ranked[0].score < self.min_score or self.unknown_names(info, hits):
+        elif self.answers(scored, hits) < self.min_probability or self.unknown_names(info, hits):
             chosen = []
         else:
-            chosen = self._choose(info, ranked)
+            chosen = self._choose(info, scored.ranked)
         if not chosen:
             text = DECLINE_EN if info.english else DECLINE_DE
             return Answer(text, [], hits, {"generate_ms": _ms(started)}, True, [Part(text)], info.kind)
         parts = _parts(chosen, info.english)
         citations = [Citation(c.number, c.hit.article.id, c.start, c.end, c.text) for c in chosen]
         text = " ".join(f"{p.text} [{p.number}]" if p.number else p.text for p in parts)
-        return Answer(text, citations, hits, {"generate_ms": _ms(started)}, False, parts, info.kind)
+        # every quote is its passage's own words: supported by construction (framing sentences claim nothing)
+        verified = tuple(CheckedSentence(p.text, (p.number,), True) for p in parts if p.number)
+        return Answer(
+            text, citations, hits, {"generate_ms": _ms(started)}, False, parts, info.kind, verification=verified
+        )
 
     def _choose(self, info: QuestionInfo, ranked: list[Candidate]) -> list[Candidate]:
         best = ranked[0]
