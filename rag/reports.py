@@ -29,10 +29,19 @@ def markdown_table(report: dict[str, Any]) -> str:
     for run in report["runs"]:
         cells = [_fmt(run[group][name]) for group, name in COLUMNS]
         lines.append(f"| {run['retriever']} | " + " | ".join(cells) + " |")
+    written = [run for run in report["runs"] if "llm" in run]
+    if written:  # answers written by a language model: their checked citations and timings
+        names = [k for k in written[0]["llm"] if k != "model"]
+        lines += ["", "| retriever | model | " + " | ".join(names) + " |", "|---" * (len(names) + 2) + "|"]
+        for run in written:
+            cells = ["–" if run["llm"][k] is None else _fmt(run["llm"][k]) for k in names]
+            lines.append(f"| {run['retriever']} | {run['llm']['model']} | " + " | ".join(cells) + " |")
     return head + "\n".join(lines)
 
 
-def _fmt(value: float) -> str:
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "–"
     return f"{value:.3f}" if value < 10 else f"{value:.1f}"
 
 

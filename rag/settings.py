@@ -43,7 +43,7 @@ class Settings:
     embed_threads: int = 1
     serve_workers: int = 2  # questions the server answers at once (evals/load_test.py; RAG_SERVE_WORKERS)
     max_article_chars: int = 1_000_000  # longer articles are refused at ingest (a book-length text is no article)
-    llm: str = "none"  # who writes answers: none (quotes only), openai:MODEL@URL, ollama:MODEL[@URL], local:PATH.gguf
+    llm: str = "none"  # who writes answers: none (quotes only), openai:MODEL@URL, ollama:MODEL[@URL], local[:PATH.gguf]
     reference_date: str = ""  # what "gestern", "letzte Woche" count from ("": the newest article's date)
     # a relative date in a question puts its period first ("filter": searches only it);
     # chosen by evals/studies/date_questions.py

@@ -4,8 +4,9 @@
 - ``openai:MODEL@BASE_URL``: any OpenAI-compatible server (vLLM, llama.cpp server, LM Studio, OpenAI);
   the key comes from ``OPENAI_API_KEY`` when it is set.
 - ``ollama:MODEL[@URL]``: an Ollama server (default ``http://127.0.0.1:11434``).
-- ``local:PATH.gguf``: a GGUF model served by llama.cpp (``xllamacpp``) on 127.0.0.1, started here
-  and stopped when the process ends.
+- ``local[:PATH.gguf]``: a GGUF model served by llama.cpp (``xllamacpp``) on 127.0.0.1, started here
+  and stopped when the process ends; ``local`` alone is the model the ``[llm]`` extra brings
+  (``rag.answer.bundled``), ``local:NAME`` another bundled one.
 
 Example:
     >>> parse_spec("openai:gpt-4o-mini@https://api.openai.com/v1")
@@ -23,6 +24,8 @@ from typing import Any, ClassVar
 
 from pydantic import SecretStr
 
+from rag.answer import bundled
+from rag.answer.llm import ANSWER_SCHEMA
 from rag.errors import RagError
 
 TIMEOUT_S = 120.0  # a model that takes longer leaves the extractive answer
@@ -41,23 +44,22 @@ def parse_spec(spec: str) -> LLMSpec:
     """Read ``--llm``; a malformed spec is an error that shows the accepted forms."""
     text = (spec or "none").strip()
     kind, _, rest = text.partition(":")
-    usage = "use none, openai:MODEL@BASE_URL, ollama:MODEL[@URL] or local:PATH.gguf"
+    usage = "use none, openai:MODEL@BASE_URL, ollama:MODEL[@URL] or local[:PATH.gguf]"
     if kind not in _KINDS:
         raise RagError(f"--llm {text!r}: unknown kind {kind!r}; {usage}")
     if kind == "none":
         return LLMSpec("none")
     if kind == "local":
-        if not rest:
-            raise RagError(f"--llm local needs a model file: local:PATH.gguf ({usage})")
-        return LLMSpec("local", rest)
+        return LLMSpec("local", rest or bundled.DEFAULT)
     model, _, url = rest.partition("@")
     if not model or (kind == "openai" and not url):
         raise RagError(f"--llm {text!r} is incomplete; {usage}")
     return LLMSpec(kind, model, url or "http://127.0.0.1:11434")
 
 
-def chat_model(spec: str) -> tuple[Any, str] | None:
-    """The chat model ``spec`` names and a short name for it, or None for ``none``."""
+def chat_model(spec: str) -> tuple[Any, str, bool] | None:
+    """The chat model ``spec`` names, a short name for it and whether its output is held to
+    ``ANSWER_SCHEMA`` (JSON sentences with sources); None for ``none``."""
     parsed = parse_spec(spec)
     if parsed.kind == "none":
         return None
@@ -67,11 +69,18 @@ def chat_model(spec: str) -> tuple[Any, str] | None:
         except ImportError:
             raise RagError("--llm ollama:… needs langchain-ollama: install the [llm] extra") from None
         model = ChatOllama(model=parsed.model, base_url=parsed.url, temperature=0, num_predict=MAX_TOKENS)
-        return model, f"ollama:{parsed.model}"
+        return model, f"ollama:{parsed.model}", False
     if parsed.kind == "local":
-        url = LocalServer.start(Path(parsed.model))
-        return _openai(Path(parsed.model).stem, url, "none"), f"local:{Path(parsed.model).name}"
-    return _openai(parsed.model, parsed.url, os.environ.get("OPENAI_API_KEY") or "none"), f"openai:{parsed.model}"
+        gguf = bundled.model_path(parsed.model) if parsed.model in bundled.BUNDLES else Path(parsed.model)
+        url = LocalServer.start(gguf)
+        name = parsed.model if parsed.model in bundled.BUNDLES else gguf.name
+        # small local models drop their [n] markers in free text; llama.cpp constrains them to sentences with
+        # sources instead (a grammar made from the schema), which rag.answer.llm reads back as "… [n]"
+        schema = {"name": "antwort", "schema": ANSWER_SCHEMA}
+        model = _openai(gguf.stem, url, "none").bind(response_format={"type": "json_schema", "json_schema": schema})
+        return model, f"local:{name}", True
+    key = os.environ.get("OPENAI_API_KEY") or "none"
+    return _openai(parsed.model, parsed.url, key), f"openai:{parsed.model}", False
 
 
 def _openai(model: str, url: str, key: str) -> Any:
@@ -102,7 +111,10 @@ class LocalServer:
         if gguf in cls._running:
             return cls._running[gguf][1]
         if not gguf.is_file():
-            raise RagError(f"--llm local: {gguf} is not a file; give the path of a .gguf model")
+            raise RagError(
+                f"--llm local: {gguf} is not a file; give the path of a .gguf model or a bundled model's name "
+                f"({', '.join(sorted(bundled.BUNDLES))})"
+            )
         try:
             import xllamacpp
         except ImportError:
