@@ -7,6 +7,7 @@ import json
 import sqlite3
 import sys
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ def _llm_option(parser: argparse.ArgumentParser) -> None:
         "--llm",
         metavar="SPEC",
         help="who writes answers: none (default: quotes only), openai:MODEL@BASE_URL, ollama:MODEL[@URL], "
-        "local:PATH.gguf (or $RAG_LLM)",
+        "local[:PATH.gguf] (or $RAG_LLM)",
     )
 
 
@@ -231,7 +232,7 @@ def run_check(args: argparse.Namespace) -> int:
     store.read_manifest()  # names a missing or damaged manifest
     problems = []
     try:
-        with sqlite3.connect(store.db_path) as db:
+        with closing(store.connect()) as db:
             verdict = db.execute("PRAGMA integrity_check").fetchone()[0]
     except sqlite3.DatabaseError as err:
         verdict = str(err)

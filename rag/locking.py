@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import sys
@@ -64,7 +65,8 @@ class WriteLock:
             self.say(f"rag: waiting for {who} to finish writing {self.path.parent} …")
             fcntl.flock(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
-        os.write(fd, f"process {os.getpid()} (since {time.strftime('%Y-%m-%d %H:%M:%S')})\n".encode())
+        with contextlib.suppress(OSError):  # who holds the lock, for a second writer; a full disk loses only that
+            os.write(fd, f"process {os.getpid()} (since {time.strftime('%Y-%m-%d %H:%M:%S')})\n".encode())
         self._fd = fd
         return self
 

@@ -156,13 +156,13 @@ class Store:
         """Create an empty index with ``manifest``, or check that the existing one matches it."""
         if self.exists():
             self.read_manifest().check_compatible(manifest, self.dir)
-            with self._connect() as db:
+            with self.connect() as db:
                 db.execute(_DATES_INDEX)
                 db.executescript(_STORIES)
                 _add_files_column(db)
             return
         self.segment_dir.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
+        with self.connect() as db:
             db.executescript(_SCHEMA)
             db.execute(_DATES_INDEX)
             db.executescript(_STORIES)
@@ -171,18 +171,37 @@ class Store:
         tmp.write_text(json.dumps(asdict(manifest), indent=2) + "\n", encoding="utf-8")
         os.replace(tmp, self.manifest_path)  # atomic: the manifest is either absent or whole
 
-    def _connect(self) -> sqlite3.Connection:
+    def connect(self) -> sqlite3.Connection:
+        """A connection to the docstore (WAL mode), still able to read when the disk is full."""
         db = sqlite3.connect(self.db_path)
-        db.execute("PRAGMA journal_mode=WAL")
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        except sqlite3.OperationalError:
+            db.close()
+            if not _little_room(self.dir):
+                raise
+            # A WAL database is read through its -shm file, which a full disk may not let SQLite create or
+            # grow. When every commit is already in the database file (no WAL content, as after any clean
+            # close), it is read as immutable: no -shm, no locks. Otherwise SQLite's exclusive locking mode
+            # keeps the WAL index in memory (readers then take turns). Writes still fail with the
+            # full-disk message, and once space is freed everything is as before.
+            wal = self.db_path.with_name(self.db_path.name + "-wal")
+            if not wal.exists() or wal.stat().st_size == 0:
+                db = sqlite3.connect(f"file:{self.db_path}?immutable=1", uri=True)
+            else:
+                db = sqlite3.connect(self.db_path)
+                db.execute("PRAGMA locking_mode=EXCLUSIVE")
+            db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
         return db
 
     # ---- writing ----------------------------------------------------------------------------
     def known_article_ids(self) -> set[str]:
-        with self._connect() as db:
+        with self.connect() as db:
             return {row[0] for row in db.execute("SELECT id FROM articles")}
 
     def vocabulary(self) -> Vocabulary:
-        with self._connect() as db:
+        with self.connect() as db:
             return Vocabulary([row[0] for row in db.execute("SELECT term FROM terms ORDER BY id")])
 
     def add_segment(
@@ -242,7 +261,7 @@ class Store:
 
     def segment_chunks(self, seg_id: str) -> list[tuple[str, int, int, int]]:
         """``(article id, idx, start, end)`` of a segment's chunks, in vector order."""
-        with closing(self._connect()) as db:
+        with closing(self.connect()) as db:
             return db.execute(
                 'SELECT article_id, idx, start, "end" FROM chunks WHERE segment = ? ORDER BY id', (seg_id,)
             ).fetchall()
@@ -251,7 +270,7 @@ class Store:
         """Put files written with suffix ".new" in place of a segment's, and record their checksums."""
         for suffix in SEGMENT_SUFFIXES:
             os.replace(self.segment_dir / f"{seg_id}{suffix}.new", self.segment_dir / f"{seg_id}{suffix}")
-        with closing(self._connect()) as db, db:
+        with closing(self.connect()) as db, db:
             db.execute("UPDATE segments SET files = ? WHERE id = ?", (files, seg_id))
 
     def _commit_segment(
@@ -263,7 +282,7 @@ class Store:
         vocab: Vocabulary,
         stories: list[StoryRow] | None,
     ) -> None:
-        db = self._connect()
+        db = self.connect()
         try:
             with db:  # one transaction: commits all rows or none
                 first = db.execute("SELECT COALESCE(MAX(id) + 1, 0) FROM chunks").fetchone()[0]
@@ -292,7 +311,7 @@ class Store:
     # ---- stories (syndicated copies) --------------------------------------------------------------
     def story_index(self) -> StoryIndex:
         """The band keys and stories of every signed article, for assigning new ones."""
-        with self._connect() as db:
+        with self.connect() as db:
             rows = db.execute(
                 "SELECT b.band, b.key, b.article_id, s.story FROM story_bands b JOIN stories s USING (article_id)"
             ).fetchall()
@@ -302,21 +321,21 @@ class Store:
         wanted = list(dict.fromkeys(article_ids))
         if not wanted:
             return {}
-        with self._connect() as db:
+        with self.connect() as db:
             marks = ",".join("?" * len(wanted))
             rows = db.execute(f"SELECT article_id, signature FROM stories WHERE article_id IN ({marks})", wanted)
             return {a: np.frombuffer(blob, dtype=np.uint64) for a, blob in rows}
 
     def unsigned_articles(self) -> list[tuple[str, str]]:
         """``(id, text)`` of articles without a story (indexed before stories existed), in insertion order."""
-        with self._connect() as db:
+        with self.connect() as db:
             return db.execute(
                 "SELECT id, text FROM articles WHERE id NOT IN (SELECT article_id FROM stories) ORDER BY rowid"
             ).fetchall()
 
     def add_stories(self, stories: list[StoryRow]) -> None:
         """Commit stories of already indexed articles in one transaction."""
-        db = self._connect()
+        db = self.connect()
         try:
             with db:
                 _insert_stories(db, stories)
@@ -328,7 +347,7 @@ class Store:
         wanted = list(dict.fromkeys(article_ids))
         if not wanted:
             return {}
-        with self._connect() as db:
+        with self.connect() as db:
             if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'stories'").fetchone():
                 return {}
             marks = ",".join("?" * len(wanted))
@@ -353,7 +372,7 @@ class Store:
 
     def remove_stray_files(self) -> int:
         """Delete segment files that no committed segment lists (left by an interrupted ingest)."""
-        with self._connect() as db:
+        with self.connect() as db:
             live = {row[0] for row in db.execute("SELECT id FROM segments")}
         removed = 0
         for path in self.segment_dir.glob("*"):
@@ -365,7 +384,7 @@ class Store:
     # ---- reading ----------------------------------------------------------------------------
     def counts(self) -> tuple[int, int]:
         """Number of articles and chunks."""
-        with self._connect() as db:
+        with self.connect() as db:
             n_articles = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
             n_chunks = db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
         return int(n_articles), int(n_chunks)
@@ -386,7 +405,7 @@ class Store:
             raise IndexDamaged(
                 f"{problem}; run 'rag check --index-dir {self.dir}' and rebuild the index (segment {seg_id})"
             )
-        with self._connect() as db:
+        with self.connect() as db:
             segments = db.execute("SELECT id, first_chunk, n_chunks FROM segments ORDER BY seq").fetchall()
         blocks: list[sparse.csc_matrix] = []
         sentence_blocks: list[sparse.csc_matrix] = []
@@ -430,14 +449,14 @@ class Store:
         """``(number of segments, highest sequence number)``: changes whenever a segment commits."""
         if not self.db_path.exists():
             return (0, -1)
-        with closing(self._connect()) as db:
+        with closing(self.connect()) as db:
             count, top = db.execute("SELECT COUNT(*), COALESCE(MAX(seq), -1) FROM segments").fetchone()
         return int(count), int(top)
 
     def segment_problems(self, full: bool = True) -> Iterator[tuple[str, str]]:
         """``(segment id, what is wrong)`` for each damaged segment file: missing or of another size, and
         with ``full`` also with other bytes than at commit (SHA-256; reads every file)."""
-        with self._connect() as db:
+        with self.connect() as db:
             query = (
                 "SELECT id, files FROM segments ORDER BY seq"
                 if _has_files_column(db)
@@ -461,7 +480,7 @@ class Store:
 
     def unchecked_segments(self) -> int:
         """Segments written before checksums were recorded."""
-        with self._connect() as db:
+        with self.connect() as db:
             if not _has_files_column(db):
                 return int(db.execute("SELECT COUNT(*) FROM segments").fetchone()[0])
             return int(db.execute("SELECT COUNT(*) FROM segments WHERE files IS NULL").fetchone()[0])
@@ -471,13 +490,13 @@ class Store:
         wanted = list(dict.fromkeys(terms))
         if not wanted:
             return {}
-        with closing(sqlite3.connect(self.db_path)) as db:
+        with closing(self.connect()) as db:
             marks = ",".join("?" * len(wanted))
             return dict(db.execute(f"SELECT term, id FROM terms WHERE term IN ({marks})", wanted).fetchall())
 
     def chunk_table(self) -> ChunkTable:
         # two plain scans instead of a join; the dates come from their covering index, not the articles' rows
-        with self._connect() as db:
+        with self.connect() as db:
             rows = db.execute('SELECT article_id, idx, start, "end" FROM chunks ORDER BY id').fetchall()
             dates = {row[0]: row[1:] for row in db.execute("SELECT id, date_start, date_end FROM articles")}
         columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * 4
@@ -494,7 +513,7 @@ class Store:
 
     def recent_articles(self, limit: int) -> list[Article]:
         """Up to ``limit`` articles, newest first (undated ones last)."""
-        with self._connect() as db:
+        with self.connect() as db:
             rows = db.execute(
                 "SELECT id, title, text, date, source, url, path FROM articles "
                 "ORDER BY date_end IS NULL, date_end DESC, id LIMIT ?",
@@ -506,7 +525,7 @@ class Store:
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return {}
-        with self._connect() as db:
+        with self.connect() as db:
             marks = ",".join("?" * len(wanted))
             rows = db.execute(
                 f"SELECT id, title, text, date, source, url, path FROM articles WHERE id IN ({marks})", wanted
@@ -529,6 +548,14 @@ def file_digest(path: Path) -> tuple[int, str]:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return path.stat().st_size, digest.hexdigest()
+
+
+def _little_room(folder: Path, room: int = 1 << 20) -> bool:
+    """Whether the disk holding ``folder`` has less than ``room`` bytes free (SQLite's -shm needs 32 KiB)."""
+    try:
+        return shutil.disk_usage(folder).free < room
+    except OSError:
+        return False
 
 
 def _has_files_column(db: sqlite3.Connection) -> bool:

@@ -311,6 +311,53 @@ def test_a_full_disk_names_the_disk_leaves_no_partial_files_and_the_index_answer
     assert fresh.store.counts()[0] == 3 and fresh.retrieve("Hafen", 1)[0].article.source == "hamburg.txt"
 
 
+@pytest.fixture
+def tiny_disk(tmp_path: Path):
+    """A real 4 MB file system (tmpfs), where the machine lets this process mount one (root in CI)."""
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4M", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here ({done.stderr.decode().strip()})")
+    yield mount
+    subprocess.run(["umount", "--lazy", str(mount)], check=True)  # files the test process still holds
+
+
+def test_an_index_on_a_full_disk_still_answers_and_checks_and_takes_the_ingest_once_space_is_free(
+    tiny_disk: Path, capsys
+):
+    """SQLite reads a WAL database through a -shm file that a full disk does not let it create: the index
+    must stay readable (it is whole), the ingest must fail with the full-disk line, and all must work on
+    once space is freed."""
+    from rag.cli import main
+
+    corpus = tiny_disk.parent / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(" date 2025-02\nDiplomaten trafen sich in Istanbul zu Gesprächen.\n")
+    (corpus / "b.txt").write_text(" date 2025-03\nNeue Gespräche in Riad wurden für März angekündigt.\n")
+    args = ["--index-dir", str(tiny_disk / "index"), "--embedder", "hash-64"]
+    assert main(["ingest", str(corpus / "a.txt"), *args]) == 0
+    filler = tiny_disk / "filler"
+    with filler.open("wb") as f, pytest.raises(OSError):
+        while True:
+            f.write(b"\0" * 65536)
+            f.flush()
+    for leftover in (tiny_disk / "index").glob("docstore.sqlite-*"):
+        assert leftover.stat().st_size == 0  # a clean close left nothing to read from the WAL
+    capsys.readouterr()
+    assert main(["ask", "Wo trafen sich die Diplomaten?", *args]) == 0
+    assert "Istanbul" in capsys.readouterr().out
+    assert main(["check", *args]) == 0
+    assert main(["ingest", str(corpus / "b.txt"), *args]) == 1
+    assert "is full" in capsys.readouterr().err
+    filler.unlink()
+    assert main(["ingest", str(corpus / "b.txt"), *args]) == 0
+    assert main(["ask", "Wo sind neue Gespräche angekündigt?", *args]) == 0
+    assert "Riad" in capsys.readouterr().out
+
+
 def test_a_running_reader_sees_articles_another_writer_committed(pipe: Pipeline, settings: Settings):
     from rag.corpus import Article
 
