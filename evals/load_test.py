@@ -2,8 +2,10 @@
 
     python evals/load_test.py --url http://127.0.0.1:7860 --concurrency 1,4,16 --requests 200 --out DIR [--pid PID]
 
-Each level sends ``--requests`` questions (the seed examples, in turn) through the chat's API with
-that many client threads, and records per level: ``concurrency``, ``ok``, ``errors``, ``p50_ms``,
+Each level sends ``--requests`` questions (the seed examples, in turn) through the chat's REST API
+(plain HTTP with kept-alive connections: the client should cost the 2 cores as little as it can, and
+``gradio_client`` took about as much CPU a request as the server) with that many client threads,
+and records per level: ``concurrency``, ``ok``, ``errors``, ``p50_ms``,
 ``p95_ms``, ``throughput_rps``, and with ``--pid`` the server's resident memory before and after.
 Writes ``DIR/load.json``. Only loopback URLs are accepted: this is a tool to measure one's own server.
 """
@@ -11,6 +13,7 @@ Writes ``DIR/load.json``. Only loopback URLs are accepted: this is a tool to mea
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import statistics
 import sys
@@ -20,6 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlparse
 
+API = "/gradio_api/call/turn"  # the chat turn, through Gradio's REST API (POST, then its event stream)
+QUOTES_ONLY = "Nur Zitate (ohne Sprachmodell)"
 QUESTIONS = [
     "Mit wem erwartete Trump ein Gespräch?",
     "Was sagte Peskow über das Telefonat?",
@@ -38,17 +43,30 @@ def rss_mb(pid: int | None) -> float | None:
 
 
 def level(url: str, concurrency: int, requests: int) -> dict[str, float | int]:
-    from gradio_client import Client
-
     local = threading.local()
+    parts = urlparse(url)
 
     def ask(i: int) -> float | None:
-        if not hasattr(local, "client"):
-            local.client = Client(url, verbose=False)
+        if not hasattr(local, "conn"):  # one kept-alive connection per client thread
+            local.conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=60)
         started = time.perf_counter()
         try:
-            local.client.predict(QUESTIONS[i % len(QUESTIONS)], [], 5, "hybrid", "", "", api_name="/turn")
-        except Exception:
+            body = json.dumps({"data": [QUESTIONS[i % len(QUESTIONS)], [], 5, "hybrid", "", "", QUOTES_ONLY]})
+            local.conn.request("POST", API, body, {"Content-Type": "application/json"})
+            reply = local.conn.getresponse()
+            event = json.loads(reply.read())["event_id"]
+            local.conn.request("GET", f"{API}/{event}")
+            stream = local.conn.getresponse()
+            outcome = None
+            for raw in stream:  # server-sent events: read to the end of the stream
+                line = raw.decode("utf-8", "replace").strip()
+                if line.startswith("event: "):
+                    outcome = line[len("event: ") :]
+            if outcome != "complete":
+                return None
+        except (OSError, http.client.HTTPException, ValueError, KeyError):
+            local.conn.close()
+            del local.conn
             return None
         return (time.perf_counter() - started) * 1000
 

@@ -230,7 +230,26 @@ def build_app(pipe: Pipeline) -> Any:
             from rag.evaluation_ui import build_eval_tab
 
             build_eval_tab(pipe.settings)
+    _quiet_bad_calls(app)
     return app
+
+
+def _quiet_bad_calls(app: Any) -> None:
+    """A malformed API call (too few values for the chat turn) gets an error reply and one log line, not
+    a traceback in the server's log: Gradio prints tracebacks for every exception but its own ``gr.Error``."""
+    import gradio as gr
+
+    check = app.validate_inputs
+
+    def validate(block_fn: Any, inputs: list[Any]) -> None:
+        try:
+            check(block_fn, inputs)
+        except ValueError as err:
+            first = str(err).splitlines()[0]
+            print(f"rag: refused a malformed API call: {first}", file=sys.stderr)
+            raise gr.Error(first, print_exception=False) from None
+
+    app.validate_inputs = validate
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, seeds: Path | None = None) -> None:
@@ -241,4 +260,11 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, seeds: 
     app = build_app(pipe)
     print(f"rag: serving on http://{host}:{port}", file=sys.stderr)
     app.queue(default_concurrency_limit=settings.serve_workers)  # Gradio's default is one request at a time
-    app.launch(server_name=host, server_port=port, css=CSS, head=HEAD, show_error=False)
+    app.launch(
+        server_name=host,
+        server_port=port,
+        css=CSS,
+        head=HEAD,
+        show_error=False,
+        state_session_capacity=settings.serve_sessions,  # Gradio keeps 10,000 by default: ~1.8 GB of answers
+    )

@@ -24,6 +24,9 @@ EVIL = (
 )
 
 
+SERVER_LOG: dict[str, Path] = {}
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -53,18 +56,21 @@ def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
     (corpus / "evil.txt").write_text(EVIL, encoding="utf-8")
     port = _free_port()
     env = {**os.environ, "RAG_INDEX_DIR": str(tmp_path_factory.mktemp("idx") / "index")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rag.cli", "serve", "--port", str(port), "--seeds", str(corpus)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait(f"http://127.0.0.1:{port}/", proc)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    log = tmp_path_factory.mktemp("log") / "serve.log"
+    with log.open("wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "rag.cli", "serve", "--port", str(port), "--seeds", str(corpus)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+        try:
+            _wait(f"http://127.0.0.1:{port}/", proc)
+            SERVER_LOG[f"http://127.0.0.1:{port}/"] = log
+            yield f"http://127.0.0.1:{port}/"
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
 
 
 def _ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
@@ -134,3 +140,27 @@ def test_question_gets_a_cited_answer_and_article_scripts_stay_text(server: str)
         assert not page.locator("#sources .rag-turn[data-turn='1']").is_visible()
         browser.close()
     assert dialogs == []
+
+
+def test_the_load_test_client_gets_answers_and_a_malformed_call_gets_an_error_not_a_traceback(server: str, tmp_path):
+    import json
+
+    from evals.load_test import main as load_test
+
+    args = ["--url", server.rstrip("/"), "--concurrency", "1,2", "--requests", "4", "--out", str(tmp_path)]
+    assert load_test(args) == 0
+    levels = json.loads((tmp_path / "load.json").read_text())["levels"]
+    assert [(level["ok"], level["errors"]) for level in levels] == [(4, 0), (4, 0)]
+    request = urllib.request.Request(
+        f"{server}gradio_api/call/turn",
+        data=json.dumps({"data": ["Wer?", []]}).encode(),  # too few values for a chat turn
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as reply:
+        event = json.loads(reply.read())["event_id"]
+    with urllib.request.urlopen(f"{server}gradio_api/call/turn/{event}", timeout=10) as stream:
+        events = [line.decode().strip() for line in stream if line.startswith(b"event:")]
+    assert events == ["event: error"]
+    log = SERVER_LOG[server].read_text()
+    assert "rag: refused a malformed API call: An event handler (turn) didn't receive enough input" in log
+    assert "Traceback" not in log
