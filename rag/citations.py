@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 from urllib.parse import urlparse
 
@@ -96,7 +97,8 @@ def _safe_url(url: str) -> str | None:
 
 
 def passage_html(number: int, hit: Hit, answer: Answer, turn: int = 0) -> str:
-    """One source card: headline, outlet and date, the passage with cited spans marked, the whole article.
+    """One source card: headline, outlet and date, the passage with cited spans marked, and a fold that
+    loads the whole article when opened.
 
     Uncited passages are collapsed to their headline; a declined answer shows no relevance figure, which
     would read as confidence in passages that do not answer.
@@ -113,8 +115,11 @@ def passage_html(number: int, hit: Hit, answer: Answer, turn: int = 0) -> str:
     body = (
         f'<div class="rag-source-meta">{meta}{link_html}{score}</div>{_copies_html(hit)}'
         f'<blockquote class="rag-passage">{highlight(hit.chunk.text, hit.chunk.start, spans)}</blockquote>'
-        f"<details><summary>Ganzen Artikel anzeigen</summary>"
-        f'<div class="rag-article">{_article_html(art.text, spans)}</div></details>'
+        # the article itself is fetched when the reader opens it (article_card_html): a card carries only
+        # its passage, so an answer stays small and a kept conversation holds no whole articles
+        f'<details class="rag-article-toggle"><summary>Ganzen Artikel anzeigen</summary>'
+        f'<div class="rag-article" data-article="{html.escape(art.id)}" data-spans="{_spans_attr(spans)}">'
+        f"Artikel wird geladen …</div></details>"
     )
     head = f"<b>[{number}]</b> {html.escape(art.title)}"
     if spans:
@@ -129,6 +134,21 @@ def passage_html(number: int, hit: Hit, answer: Answer, turn: int = 0) -> str:
 
 
 ARTICLE_CHARS_SHOWN = 20_000  # a card shows this much of the article around what it cites, no more
+_SPANS = re.compile(r"^(\d{1,9}-\d{1,9})(,\d{1,9}-\d{1,9}){0,49}$")
+
+
+def _spans_attr(spans: list[tuple[int, int]]) -> str:
+    return ",".join(f"{a}-{b}" for a, b in spans)
+
+
+def article_card_html(article: Article | None, spans: str) -> str:
+    """The whole article for an opened card, cut to ``ARTICLE_CHARS_SHOWN`` around its first cited span,
+    with the cited spans marked; ``spans`` as the card gave them ("start-end,…"; anything else: none)."""
+    if article is None:
+        return '<span class="rag-empty">Der Artikel ist nicht mehr im Index.</span>'
+    marked = [tuple(int(x) for x in pair.split("-")) for pair in spans.split(",")] if _SPANS.match(spans) else []
+    inside = [(a, b) for a, b in marked if 0 <= a < b <= len(article.text)]
+    return _article_html(article.text, inside)  # type: ignore[arg-type]
 
 
 def _article_html(text: str, spans: list[tuple[int, int]]) -> str:

@@ -77,6 +77,29 @@ HEAD = r"""
     card.classList.add("rag-flash");
     setTimeout(() => card.classList.remove("rag-flash"), 1600);
   }, true);
+  // a source card's whole article is fetched when its fold is first opened (Gradio's REST API: a POST
+  // names the call, its event stream brings the server's HTML, which escapes all article text)
+  async function loadArticle(box) {
+    box.dataset.loaded = "1";
+    try {
+      const base = new URL("gradio_api/call/article", window.location.href);
+      const call = await fetch(base, { method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ data: [box.dataset.article, box.dataset.spans] }) });
+      const { event_id } = await call.json();
+      const stream = await (await fetch(base + "/" + event_id)).text();
+      const done = stream.match(/event: complete\ndata: (.*)/);
+      box.innerHTML = done ? JSON.parse(done[1])[0] : "Der Artikel konnte nicht geladen werden.";
+    } catch (err) {
+      box.textContent = "Der Artikel konnte nicht geladen werden.";
+      box.dataset.loaded = "";
+    }
+  }
+  document.addEventListener("toggle", (event) => {
+    const fold = event.target;
+    if (!(fold instanceof HTMLDetailsElement) || !fold.open || !fold.classList.contains("rag-article-toggle")) return;
+    const box = fold.querySelector(".rag-article");
+    if (box && !box.dataset.loaded) loadArticle(box);
+  }, true);
   new MutationObserver(() => {
     const chat = document.getElementById("chat");
     if (!chat) return;
@@ -225,6 +248,15 @@ def build_app(pipe: Pipeline) -> Any:
 
             box.submit(turn, inputs, outputs)
             send.click(turn, inputs, outputs)
+
+            def article(article_id: str, spans: str) -> str:
+                """The whole article of an opened source card (the page's script asks for it)."""
+                from rag.citations import article_card_html
+
+                found = pipe.store.articles([str(article_id)[:64]]) if article_id else {}
+                return article_card_html(found.get(str(article_id)[:64]), str(spans or ""))
+
+            gr.api(article, api_name="article")
             clear.click(lambda: ([], Conversation(), sources_html(None)), None, [chat, conversation, sources])
         with gr.Tab("Evaluation"):
             from rag.evaluation_ui import build_eval_tab

@@ -130,6 +130,16 @@ def test_question_gets_a_cited_answer_and_article_scripts_stay_text(server: str)
         sources = page.locator("#sources").inner_text()
         assert "<script>alert(1)</script>" in sources  # shown as characters
         assert page.locator("#sources script, #sources img, #chat img[src='x']").count() == 0
+        # the whole article is fetched when its fold is opened, and its markup stays text there too
+        fold = page.locator("#sources .rag-turn:not([hidden]) .rag-source.cited details.rag-article-toggle").first
+        fold.locator("summary").click()
+        page.wait_for_function(
+            "[...document.querySelectorAll('#sources .rag-turn:not([hidden]) .rag-article')]"
+            ".some((e) => e.innerText.includes('Hafenterminal'))",
+            timeout=15_000,
+        )
+        assert "<img src=x onerror=alert(2)>" in fold.inner_text()
+        assert page.locator("#sources script, #sources img").count() == 0
         page.screenshot(path=str(ARTIFACTS / "injection.png"), full_page=True)
 
         # the first answer's [n], clicked after a later question, shows the first answer's sources

@@ -149,7 +149,7 @@ def test_a_failing_or_useless_model_leaves_the_extractive_answer_with_a_note(set
 def test_the_answer_streams_after_the_quoted_one_and_only_the_final_one_is_recorded(settings):
     from langchain_core.language_models import GenericFakeChatModel
 
-    from rag.answer.conversation import Conversation
+    from rag.answer.conversation import Conversation, kept
 
     reply = "Die Diplomaten trafen sich in Istanbul [1]."
     pipe = _with_model(_news(settings), GenericFakeChatModel(messages=iter([reply])))
@@ -161,7 +161,8 @@ def test_the_answer_streams_after_the_quoted_one_and_only_the_final_one_is_recor
     assert len(growing) > 2 and all(a.partial and a.generator == "fake" for a in growing)
     assert [len(a.text) for a in growing] == sorted(len(a.text) for a in growing)  # it grows
     assert not final.partial and final.text == "Die Diplomaten trafen sich in Istanbul. [1]" and final.citations
-    assert len(chat.turns) == 1 and chat.turns[0].answer is final
+    assert len(chat.turns) == 1 and chat.turns[0].answer == kept(final)  # the final answer, its articles' text left
+    assert chat.turns[0].answer.text == final.text and chat.turns[0].answer.passages[0].article.text == ""
 
 
 def test_the_chat_shows_the_quoted_answer_first_then_the_written_one(settings):

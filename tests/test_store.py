@@ -271,7 +271,7 @@ def test_a_damaged_docstore_is_named_not_a_traceback(settings: Settings, corpus_
 
 
 def test_an_article_over_the_size_limit_is_refused_and_cards_show_long_articles_cut(settings: Settings):
-    from rag.citations import ARTICLE_CHARS_SHOWN, passage_html
+    from rag.citations import ARTICLE_CHARS_SHOWN, article_card_html, passage_html
     from rag.corpus import Article
 
     long_text = "Der Hafen meldet Kurzarbeit. " * 4000  # 116,000 characters
@@ -281,8 +281,15 @@ def test_an_article_over_the_size_limit_is_refused_and_cards_show_long_articles_
     pipe = Pipeline(replace(pipe.settings, max_article_chars=200_000), embedder=HashEmbedder(64))
     assert pipe.ingest_items([Article("big", "Ein Buch", long_text, path="big.jsonl")]).added == 1
     answer = pipe.ask("Kurzarbeit im Hafen")
-    card = passage_html(1, answer.passages[0], answer)
-    assert len(card) < 3 * ARTICLE_CHARS_SHOWN and "gekürzt: 116.000 Zeichen insgesamt" in card
+    hit = answer.passages[0]
+    card = passage_html(1, hit, answer)  # the card carries its passage; the article comes when opened
+    assert len(card) < len(hit.chunk.text) + 2_000 and f'data-article="{hit.article.id}"' in card
+    spans = ",".join(f"{c.start}-{c.end}" for c in answer.citations if c.number == 1)
+    opened = article_card_html(pipe.store.articles([hit.article.id])[hit.article.id], spans)
+    assert len(opened) < 3 * ARTICLE_CHARS_SHOWN and "gekürzt: 116.000 Zeichen insgesamt" in opened
+    assert ("<mark>" in opened) == bool(spans)
+    assert "<mark>" not in article_card_html(hit.article, "0-5,<script>")  # spans the card did not write: none
+    assert "nicht mehr im Index" in article_card_html(None, "")
 
 
 @pytest.mark.parametrize("where", ["files", "commit"])

@@ -8,7 +8,7 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rag.answer.base import Answer, AskContext
 from rag.answer.question import person, read_question
@@ -61,4 +61,12 @@ class Conversation:
         return list(dict.fromkeys(c.article_id for c in self.turns[-1].answer.citations))
 
     def add(self, question: str, context: AskContext, answer: Answer) -> None:
-        self.turns.append(Turn(question, context, answer))
+        self.turns.append(Turn(question, context, kept(answer)))
+
+
+def kept(answer: Answer) -> Answer:
+    """What a conversation keeps of an answer: all of it but the full text of the passages' articles
+    (quotes, passages, headlines and dates stay; a source card fetches its article when opened), so a
+    server holding a thousand conversations does not hold thousands of articles."""
+    passages = [replace(h, article=replace(h.article, text="")) for h in answer.passages]
+    return replace(answer, passages=passages)
