@@ -85,17 +85,21 @@ def test_headline_check_prints_both_samples_for_each_weight(
         assert [float(x) for part in row[1:] for x in part.split()] == [1.0, 1.0, 1.0, 1.0]
 
 
-def test_verify_check_accepts_own_paragraphs_and_rejects_siblings(capsys):
+def test_verify_check_accepts_own_paragraphs_and_rejects_siblings(capsys, tmp_path):
+    import json
     import sys
 
     sys.path.insert(0, str(ROOT / "evals"))
     import verify_check
 
-    assert verify_check.main(["--dataset", str(ROOT / "evals/datasets/xquad.de.json")]) == 0
-    lines = dict(line.strip().split(": ", 1) for line in capsys.readouterr().out.splitlines()[1:])
-    share = {kind: float(value.split()[0]) for kind, value in lines.items()}
+    assert verify_check.main(["--dataset", str(ROOT / "evals/datasets/xquad.de.json"), "--out", str(tmp_path)]) == 0
+    report = json.loads((tmp_path / "verify.json").read_text())
+    share = report["accepted_share"]
     assert share["supported"] >= 0.99 and share["reworded"] >= 0.95
     assert share["other paragraph"] <= 0.05 and share["wrong answer"] <= 0.3
+    assert report["balanced_accuracy"] >= 0.90  # the target for the check
+    assert 0 < report["precision"] <= 1 and 0 < report["recall"] <= 1
+    assert "balanced_accuracy" in capsys.readouterr().out
 
 
 def test_the_load_test_only_measures_a_server_on_this_machine(tmp_path):
