@@ -204,6 +204,7 @@ class _Written:
 
     def __init__(self, generator: LLMGenerator) -> None:
         self.generator = generator
+        self.first_words_ms: list[float] = []  # the reader's first useful words: the quoted answer
         self.first_token_ms: list[float] = []
         self.whole_ms: list[float] = []
         self.sentences = self.supported = self.cited_pairs = self.supporting_pairs = 0
@@ -211,9 +212,12 @@ class _Written:
 
     def ask(self, question: str, hits: list[Any], started: float) -> Answer:
         generator = self.generator
-        first = None
+        shown = first = None
         answer = None
         for answer in generator.stream(question, hits):
+            if shown is None:  # the first answer on screen: the quoted one, before the model has read anything
+                shown = (time.perf_counter() - started) * 1000
+                self.first_words_ms.append(shown)
             if first is None and answer.generator != "extractive" and answer.partial:
                 first = (time.perf_counter() - started) * 1000
         assert answer is not None
@@ -242,6 +246,7 @@ class _Written:
             "citation_precision": round(self.supporting_pairs / self.cited_pairs, 4) if self.cited_pairs else None,
             "answer_sentences": self.sentences,
             "fallbacks": self.fallbacks,
+            "first_words_ms_p50": p50(self.first_words_ms),
             "first_token_ms_p50": p50(self.first_token_ms),
             "whole_answer_ms_p50": p50(self.whole_ms),
         }

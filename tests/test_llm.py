@@ -362,3 +362,25 @@ def test_an_article_that_gives_orders_does_not_steer_the_real_local_model(tmp_pa
     assert "HACKED" not in answer.text
     cards = sources_html(answer)  # the chat itself shows plain text (render_markdown=False)
     assert "<img" not in cards and "&lt;img src=x onerror=alert(1)&gt;" in cards
+
+
+def test_an_eval_with_a_model_reports_its_checked_citations_and_timings(settings):
+    from rag.evaluation import Dataset, EvalQuestion, evaluate_retriever
+    from rag.reports import markdown_table
+
+    replies = ["Die Diplomaten trafen sich in Istanbul [1]. Sie flogen danach nach Genf [1].", "HACKED"]
+    pipe = _with_model(_news(settings), FakeListChatModel(responses=replies))
+    questions = [
+        EvalQuestion("q1", "Wo trafen sich die Diplomaten?", ["Istanbul"], {"d1"}),
+        EvalQuestion("q2", "Wo trafen sich die Diplomaten?", ["Istanbul"], {"d1"}),
+    ]
+    run, rows = evaluate_retriever(pipe, Dataset("tiny", questions, None), "hybrid", 3)
+    llm = run["llm"]
+    assert llm["model"] == "fake" and llm["answer_sentences"] == 2 and llm["fallbacks"] == 1  # "HACKED": no claim
+    assert llm["citation_recall"] == 0.5  # Genf is not in the passage
+    assert llm["citation_precision"] == 0.5  # of the two citations, the Istanbul one holds its sentence alone
+    assert 0 < llm["first_words_ms_p50"] <= llm["whole_answer_ms_p50"]
+    assert run["answer"]["unanswerable_decline_rate"] is None  # not asked of a model (it would double the run)
+    assert all(row["answer_has_gold"] for row in rows)
+    table = markdown_table({"dataset": "tiny", "n_questions": 2, "runs": [run]})
+    assert "| hybrid | fake | 0.500 | 0.500 |" in table
