@@ -42,8 +42,10 @@ class Settings:
     # suits a machine that does nothing else.
     embed_threads: int = 1
     serve_workers: int = 2  # questions the server answers at once (evals/load_test.py; RAG_SERVE_WORKERS)
-    # conversations the server keeps (each holds its answers and their passages); the oldest beyond go
-    serve_sessions: int = 1000
+    # conversations the server keeps, the least recently used beyond go (a follow-up there is read on its own, with
+    # a note). Each session costs ~90 KB, most of it Gradio's own copy of the page's config: from a cold start,
+    # 1,000 requests grew memory by 169 MB with 1,000 kept, 107 with 200, 90 with 100 (evals/reports/bench/load_1000.txt)
+    serve_sessions: int = 100
     max_article_chars: int = 1_000_000  # longer articles are refused at ingest (a book-length text is no article)
     llm: str = "none"  # who writes answers: none (quotes only), openai:MODEL@URL, ollama:MODEL[@URL], local[:PATH.gguf]
     reference_date: str = ""  # what "gestern", "letzte Woche" count from ("": the newest article's date)

@@ -135,14 +135,20 @@ def ensure_index(pipe: Pipeline, seeds: Path | None) -> None:
     print(f"rag: {report.summary()}", file=sys.stderr)
 
 
+ERROR_MARK = "⚠️"  # starts every error message in the chat
+FORGOTTEN = (
+    "Hinweis: Das Gespräch davor ist auf dem Server nicht mehr gespeichert; diese Frage wurde für sich gelesen."
+)
+
+
 def german_message(err: Exception) -> str:
     """What the German UI says for an error: the error's German text, or a German frame around it."""
     german = getattr(err, "german", None)
     if german:
-        return f"⚠️ {german}"
+        return f"{ERROR_MARK} {german}"
     if isinstance(err, RagError):
-        return f"⚠️ Fehler: {err}"
-    return "⚠️ Interner Fehler; die Frage konnte nicht beantwortet werden. Details stehen im Server-Protokoll."
+        return f"{ERROR_MARK} Fehler: {err}"
+    return f"{ERROR_MARK} Interner Fehler; die Frage konnte nicht beantwortet werden. Details stehen im Server-Protokoll."
 
 
 QUOTES_ONLY = "Nur Zitate (ohne Sprachmodell)"
@@ -167,13 +173,17 @@ def respond(
     if not (message or "").strip():
         yield "", chat, conversation, gr_skip()
         return
+    forgotten = not conversation.turns and any(
+        m.get("role") == "assistant" and not str(m.get("content", "")).startswith(ERROR_MARK) for m in chat
+    )  # the page shows answers the server no longer keeps (a restart, or more than RAG_SERVE_SESSIONS readers since)
     chat = [*chat, {"role": "user", "content": message}, {"role": "assistant", "content": "…"}]
     try:
         filters = DateRange.parse(date_from, date_to)
         quotes_only = writer == QUOTES_ONLY
         stream = pipe.ask_stream(message, conversation, int(k), retriever, filters, quotes_only=quotes_only)
         for answer in stream:
-            chat[-1] = {"role": "assistant", "content": answer_chat_text(answer)}
+            shown = answer_chat_text(answer)
+            chat[-1] = {"role": "assistant", "content": f"{FORGOTTEN}\n\n{shown}" if forgotten else shown}
             if answer.partial:
                 yield "", chat, conversation, sources_html(answer, len(conversation.turns))
     except Exception as err:  # every failure becomes a message in the chat

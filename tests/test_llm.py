@@ -187,6 +187,26 @@ def test_the_chat_shows_the_quoted_answer_first_then_the_written_one(settings):
     assert len(quoted) == 1 and "Russische und US-amerikanische Diplomaten" in quoted[0] and "Hinweis" not in quoted[0]
 
 
+def test_a_page_whose_conversation_the_server_forgot_is_told_so(settings):
+    # Gradio keeps RAG_SERVE_SESSIONS conversations; an older page (or one from before a restart) still shows
+    # its answers, but the server reads the next question on its own and must say so
+    from rag.answer.conversation import Conversation
+    from rag.ui import FORGOTTEN, QUOTES_ONLY, respond
+
+    pipe = _news(settings)
+    ask = "Wo trafen sich die Diplomaten?"
+    *_, (_, chat, conversation, _) = respond(pipe, ask, [], Conversation(), 5, "hybrid", "", "", QUOTES_ONLY)
+    assert FORGOTTEN not in chat[-1]["content"] and len(conversation.turns) == 1
+    *_, (_, kept, _, _) = respond(pipe, "Und wann?", chat, conversation, 5, "hybrid", "", "", QUOTES_ONLY)
+    assert FORGOTTEN not in kept[-1]["content"]  # the server still keeps this conversation
+    *_, (_, lost, _, _) = respond(pipe, "Und wann?", chat, Conversation(), 5, "hybrid", "", "", QUOTES_ONLY)
+    assert lost[-1]["content"].startswith(FORGOTTEN)
+    # an earlier error message is no forgotten answer
+    failed = [{"role": "user", "content": ask}, {"role": "assistant", "content": "⚠️ Interner Fehler"}]
+    *_, (_, fresh, _, _) = respond(pipe, ask, failed, Conversation(), 5, "hybrid", "", "", QUOTES_ONLY)
+    assert FORGOTTEN not in fresh[-1]["content"]
+
+
 def test_a_follow_up_is_rewritten_by_the_model_into_a_standalone_question(settings):
     from rag.answer.conversation import Conversation
 
