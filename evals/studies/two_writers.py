@@ -58,14 +58,16 @@ def main() -> int:
     pipe = Pipeline(Settings(index_dir=index))
     with pipe.store.connect() as db:
         stored = {row[0] for row in db.execute("SELECT id FROM articles")}
-        chunks, distinct = db.execute("SELECT COUNT(*), COUNT(DISTINCT article_id || '/' || idx) FROM chunks").fetchone()
+        sql = "SELECT COUNT(*), COUNT(DISTINCT article_id || '/' || idx) FROM chunks"
+        chunks, distinct = db.execute(sql).fetchone()
     titles = [str(row[args.title_key]) for row in rows]
     missed = headlines_missed(pipe, titles)
     print(f"two ingests of {len(halves[0])} + {len(halves[1])} articles at once: exit codes {codes}, {took:.0f} s")
     print(f"articles: {len(expected)} distinct texts in the file, {len(stored)} stored, "
           f"{len(expected - stored)} missing, {len(stored - expected)} unexpected")  # fmt: skip
     print(f"chunks: {chunks} stored, {chunks - distinct} stored twice")
-    print(f"BM25 finds the article by its headline in its first 10 passages: {len(titles) - len(missed)} of {len(titles)}")
+    found = len(titles) - len(missed)
+    print(f"BM25 finds the article by its headline in its first 10 passages: {found} of {len(titles)}")
     if missed:
         print(f"  not found: {sorted(missed)}")
     if args.baseline:
@@ -76,7 +78,11 @@ def main() -> int:
 
 
 def headlines_missed(pipe: Pipeline, titles: list[str]) -> set[str]:
-    return {title for title in titles if not any(hit.article.title == title for hit in pipe.retrieve(title, 10, "bm25"))}
+    def found(title: str) -> bool:
+        return any(hit.article.title == title for hit in pipe.retrieve(title, 10, "bm25"))
+
+    return {title for title in titles if not found(title)}
+
 
 if __name__ == "__main__":
     raise SystemExit(main())
