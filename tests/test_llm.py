@@ -126,7 +126,7 @@ def test_a_checked_llm_answer_cites_and_marks_what_it_cannot_support(settings):
     )
     answer = pipe.ask("Wo trafen sich die Diplomaten?")
     assert answer.generator == "fake" and not answer.declined and answer.unsupported == 1
-    assert answer.text.endswith("Danach flogen sie nach Genf. (nicht belegt)")
+    assert answer.text.endswith("Danach flogen sie nach Genf. (nicht durch die zitierte Quelle belegt)")
     cited = answer.passages[answer.citations[0].number - 1]
     assert cited.article.id == "d1" and "Istanbul" in answer.citations[0].text
 

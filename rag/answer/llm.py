@@ -32,8 +32,8 @@ from rag.answer.quotes import passage_sentences
 from rag.lexical import GermanAnalyzer
 from rag.retrieval import Hit
 
-NOT_SUPPORTED_DE = "(nicht belegt)"
-NOT_SUPPORTED_EN = "(not supported)"
+NOT_SUPPORTED_DE = "(nicht durch die zitierte Quelle belegt)"
+NOT_SUPPORTED_EN = "(not supported by the cited source)"
 
 _SYSTEM_DE = (
     "Du beantwortest Fragen zu Nachrichtenartikeln, ausschließlich anhand der nummerierten Passagen, die dir "
