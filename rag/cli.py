@@ -28,6 +28,12 @@ def _llm_option(parser: argparse.ArgumentParser) -> None:
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index-dir", type=Path, help="index folder (default: index/, or $RAG_INDEX_DIR)")
     parser.add_argument("--embedder", help="use-multilingual (default), minilm, st:PATH_OR_NAME, hash-DIM")
+    parser.add_argument(
+        "--store",
+        metavar="URI",
+        help="where the index lives: the files in --index-dir (default), milvus:PATH.db (Milvus Lite) or "
+        "milvus:http://HOST:19530 (a Milvus server; token from $MILVUS_TOKEN) (or $RAG_STORE)",
+    )
 
 
 def _question_options(parser: argparse.ArgumentParser, json_help: str) -> None:
@@ -67,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ingest.add_argument("--chunk-chars", type=int, help="maximum chunk length in characters (default 800)")
     ingest.add_argument("--chunk-overlap", type=int, help="sentences repeated between chunks (default 1)")
+    ingest.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        metavar="ADDRESS",
+        help="embed on Ray: alone, a Ray started on this machine; with HEAD:6379, that cluster (or $RAG_RAY)",
+    )
     _common(ingest)
 
     ask = sub.add_parser("ask", help="answer one question from the index")
@@ -101,6 +114,7 @@ def _settings(args: argparse.Namespace) -> Any:
 
     return Settings.from_env(
         index_dir=args.index_dir,
+        store=getattr(args, "store", None),
         embedder=args.embedder,
         chunk_chars=getattr(args, "chunk_chars", None),
         chunk_overlap=getattr(args, "chunk_overlap", None),
@@ -108,6 +122,7 @@ def _settings(args: argparse.Namespace) -> Any:
         retriever=getattr(args, "retriever", None),
         reference_date=getattr(args, "reference_date", None),
         llm=getattr(args, "llm", None),
+        ray=getattr(args, "ray", None),
     )
 
 
@@ -125,7 +140,7 @@ def run_ingest(args: argparse.Namespace) -> int:
         report = pipe.ingest(args.paths, fields, progress=bar.update, wait=not args.no_wait)
     for skipped in report.skipped:
         print(f"rag: {skipped}", file=sys.stderr)
-    print(f"{report.summary()} -> {pipe.store.dir}")
+    print(f"{report.summary()} -> {pipe.where}")
     return EXIT_SKIPPED if report.skipped else EXIT_OK
 
 
@@ -185,7 +200,7 @@ def run_chat(args: argparse.Namespace) -> int:
 
     pipe = Pipeline(_settings(args))
     filters = DateRange.parse(args.date_from, args.date_to)
-    pipe.index  # noqa: B018 - a missing or damaged index is reported before the first question
+    pipe.ready()  # a missing or damaged index is reported before the first question
     conversation = Conversation()
     interactive = not args.json and sys.stdin.isatty()
     if interactive:
@@ -226,9 +241,14 @@ def run_check(args: argparse.Namespace) -> int:
     """Verify an index: its manifest, the docstore's SQLite integrity, every segment file's bytes."""
     import sqlite3
 
-    from rag.store import Store
+    from rag.stores.files import Store
 
-    store = Store(_settings(args).index_dir)
+    settings = _settings(args)
+    if settings.store:
+        raise RagError(
+            f"rag check and rag repair read the project's own index files; {settings.store} is kept by Milvus"
+        )
+    store = Store(settings.index_dir)
     store.read_manifest()  # names a missing or damaged manifest
     problems = []
     try:
@@ -255,7 +275,12 @@ def run_check(args: argparse.Namespace) -> int:
 def run_repair(args: argparse.Namespace) -> int:
     from rag.pipeline import Pipeline
 
-    pipe = Pipeline(_settings(args))
+    settings = _settings(args)
+    if settings.store:
+        raise RagError(
+            f"rag check and rag repair read the project's own index files; {settings.store} is kept by Milvus"
+        )
+    pipe = Pipeline(settings)
     repaired = pipe.repair()
     if repaired:
         print(f"{pipe.store.dir}: rebuilt {len(repaired)} segment(s) from the stored articles: {', '.join(repaired)}")

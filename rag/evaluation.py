@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import secrets
 import tempfile
 import time
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from rag.corpus import Article, article_id
 from rag.errors import DatasetError
 from rag.pipeline import Pipeline
 from rag.settings import Settings
+from rag.stores.milvus import location
 
 CUTOFFS = (1, 5, 10)
 # extra passages retrieved so that, with a question's gold document taken out, k others remain
@@ -274,16 +276,31 @@ def run_eval(
     """Evaluate every retriever; SQuAD-style datasets get a fresh temporary index."""
     with tempfile.TemporaryDirectory(prefix="rag-eval-") as tmp:
         if dataset.documents is not None:
-            settings = replace(settings, index_dir=Path(tmp) / "index")
+            settings = replace(settings, index_dir=Path(tmp) / "index", store=_scratch_store(settings.store, tmp))
         pipe = Pipeline(settings, embedder=embedder)
-        if dataset.documents is not None:
-            pipe.ingest_items(dataset.documents)
-        runs, rows = [], []
-        for name in retrievers:
-            run, per_question = evaluate_retriever(pipe, dataset, name, k, progress)
-            runs.append(run)
-            rows.extend(per_question)
+        try:
+            if dataset.documents is not None:
+                pipe.ingest_items(dataset.documents)
+            runs, rows = [], []
+            for name in retrievers:
+                run, per_question = evaluate_retriever(pipe, dataset, name, k, progress)
+                runs.append(run)
+                rows.extend(per_question)
+        finally:
+            if pipe.milvus is not None and dataset.documents is not None:
+                pipe.milvus.drop()  # the dataset's own index, on a server or in the temporary folder
+                pipe.milvus.close()
     return {"dataset": dataset.name, "n_questions": len(dataset.questions), "runs": runs}, rows
+
+
+def _scratch_store(store: str, tmp: str) -> str:
+    """Where a dataset's own index goes: the default files in ``tmp``; with a Milvus store, a Lite file in
+    ``tmp`` or, on a server, collections of their own (dropped afterwards)."""
+    if not store:
+        return ""
+    if location(store).startswith(("http://", "https://", "tcp://", "unix:")):
+        return f"{store.split('#', 1)[0]}#rag_eval_{secrets.token_hex(4)}"
+    return f"milvus:{tmp}/eval.db"
 
 
 def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
@@ -297,6 +314,7 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--hybrid-weight", type=float, help="dense share of the fused score (default 0.5)")
     parser.add_argument("--index-dir", type=Path, help="index to ask (JSON Lines datasets only)")
     parser.add_argument("--embedder", help="use-multilingual (default), minilm, st:PATH_OR_NAME, hash-DIM")
+    parser.add_argument("--store", metavar="URI", help="the index's store (default: files; milvus:PATH.db, milvus:URL)")
     parser.add_argument("--llm", metavar="SPEC", help="who writes the answers (default none; see rag ask --help)")
 
 
@@ -313,6 +331,7 @@ def run_eval_command(args: argparse.Namespace) -> int:
         raise DatasetError(f"--k and --limit must be >= 1, got {args.k} and {args.limit}")
     settings = Settings.from_env(
         index_dir=args.index_dir,
+        store=args.store,
         embedder=args.embedder,
         chunk_chars=args.chunk_chars,
         chunk_overlap=args.chunk_overlap,

@@ -14,9 +14,10 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -35,7 +36,8 @@ from rag.lexical import COMPOUNDS, DROP_STOP_WORDS, GermanAnalyzer, Vocabulary, 
 from rag.locking import WriteLock
 from rag.retrieval import DateRange, Hit, SearchIndex, make_retriever
 from rag.settings import Settings
-from rag.store import Manifest, Store
+from rag.stores.files import Manifest, Store
+from rag.stores.milvus import MilvusRetriever, MilvusStore, idf, is_milvus
 from rag.stories import StoryIndex, StoryRow, same_passage, signature
 
 _EMBED_STEP = 256  # chunks embedded between progress updates
@@ -115,12 +117,15 @@ class Pipeline:
         self.explicit_chunking = explicit_chunking
         self.embedder = embedder or make_embedder(settings.embedder, settings.embed_threads or None)
         self.store = Store(settings.index_dir)
+        # --store milvus:…: the index lives in Milvus (rag.stores.milvus); None: the project's own files
+        self.milvus = MilvusStore(settings.store, self.embedder.dim) if is_milvus(settings.store) else None
         self.analyzer = GermanAnalyzer(settings.drop_stop_words, settings.split_compounds)  # the BM25 index's
         self.content_words = GermanAnalyzer(drop_stop_words=True)  # the generator's and follow-ups'
         self._generator = generator
         self._index: SearchIndex | None = None
         self._generation: tuple[int, int] = (0, -1)  # the store's segments when the index was loaded
         self._load_lock = threading.Lock()
+        self._ray: Any = None  # rag.ray_embed.RayEmbedder, started by the first ingest batch with settings.ray
 
     # ---- ingest -------------------------------------------------------------------------------
     def manifest(self) -> Manifest:
@@ -135,8 +140,12 @@ class Pipeline:
         Chunking and tokenising only matter when articles are added, so an index is asked with the
         settings it was built with, and grows with them, unless the user explicitly asked for others.
         """
-        found = self.store.read_manifest()
-        found.check_compatible(self.manifest(), self.store.dir, chunking=self.explicit_chunking)
+        if self.milvus is not None:
+            found = Manifest(**self.milvus.manifest())
+            found.check_compatible(self.manifest(), Path(self.where), chunking=self.explicit_chunking)
+        else:
+            found = self.store.read_manifest()
+            found.check_compatible(self.manifest(), self.store.dir, chunking=self.explicit_chunking)
         self.settings = replace(
             self.settings,
             chunk_chars=found.chunk_chars,
@@ -170,8 +179,23 @@ class Pipeline:
         Holds the index's write lock throughout: a second writer waits (or, ``wait=False``, fails at
         once), so the vocabulary, the stray-file clean-up and the segments are never raced.
         """
-        with WriteLock(self.store.dir, wait=wait):
+        with WriteLock(self.lock_dir, wait=wait):
+            if self.milvus is not None:
+                return self._ingest_milvus(items, progress)
             return self._ingest_locked(items, progress)
+
+    @property
+    def where(self) -> str:
+        """The index's place, as messages name it: its folder, or the ``--store`` spec."""
+        return self.milvus.spec if self.milvus is not None else str(self.store.dir)
+
+    @property
+    def lock_dir(self) -> Path:
+        """Where the write lock lives: the index folder, or beside a Milvus Lite file. A Milvus server's
+        writers are kept apart only on one machine (the lock is this machine's)."""
+        if self.milvus is not None and not self.milvus.remote:
+            return Path(self.milvus.uri + ".lock")
+        return self.store.dir
 
     def _ingest_locked(self, items: Iterable[Article | Skipped], progress: Progress | None) -> IngestReport:
         started = time.perf_counter()
@@ -180,7 +204,30 @@ class Pipeline:
             self.check_index()
         self.store.create_or_check(self.manifest())
         self.store.remove_stray_files()
-        known = self.store.known_article_ids()
+        fresh = self._fresh(items, self.store.known_article_ids(), report)
+        vocab = self.store.vocabulary()  # grows in memory batch by batch; each commit stores its new terms
+        stories = self.store.story_index()
+        unsigned = self.store.unsigned_articles()
+        if unsigned:  # an index from before stories: its articles are signed once, before the new ones
+            self.store.add_stories(self._stories(unsigned, stories))
+            report.signed = len(unsigned)
+        size = self.settings.batch_articles
+        for first in range(0, len(fresh), size):
+            batch = fresh[first : first + size]
+
+            def batch_progress(done: int, first: int = first) -> None:
+                if progress:
+                    progress(first + done, len(fresh))
+
+            report.chunks += self._add_batch(batch, vocab, stories, batch_progress)
+            report.added += len(batch)
+        if report.added:
+            self._index = None  # the next query loads the grown index
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _fresh(self, items: Iterable[Article | Skipped], known: set[str], report: IngestReport) -> list[Article]:
+        """The articles to add: not in the index yet (``known``), not too long; the rest counted in ``report``."""
         fresh: list[Article] = []
         limit = self.settings.max_article_chars
         for item in items:
@@ -201,24 +248,50 @@ class Pipeline:
             else:
                 known.add(item.id)
                 fresh.append(item)
-        vocab = self.store.vocabulary()  # grows in memory batch by batch; each commit stores its new terms
-        stories = self.store.story_index()
-        unsigned = self.store.unsigned_articles()
-        if unsigned:  # an index from before stories: its articles are signed once, before the new ones
-            self.store.add_stories(self._stories(unsigned, stories))
-            report.signed = len(unsigned)
-        size = self.settings.batch_articles
+        return fresh
+
+    def _ingest_milvus(self, items: Iterable[Article | Skipped], progress: Progress | None) -> IngestReport:
+        """``_ingest_locked`` for a Milvus store: batches become visible one by one (see ``rag.stores.milvus``)."""
+        assert self.milvus is not None
+        started = time.perf_counter()
+        report = IngestReport()
+        if self.milvus.exists():
+            self.check_index()
+            self.milvus.remove_unfinished()
+        else:
+            self.milvus.create(asdict(self.manifest()))
+        fresh = self._fresh(items, self.milvus.known_article_ids(), report)
+        s = self.settings
+        size = s.batch_articles
         for first in range(0, len(fresh), size):
             batch = fresh[first : first + size]
+            chunks, texts, sentences, owner = [], [], [], []
+            dfs: dict[str, int] = {}
+            terms = []  # each chunk's BM25 text: its analysed terms, as the default store counts them
+            for number, article in enumerate(batch):
+                title_tokens = self.analyzer.tokens(article.title) if s.title_in_index else None
+                for chunk in chunk_text(article.id, article.text, s.chunk_chars, s.chunk_overlap):
+                    rows = lexical_rows(chunk, title_tokens, self.analyzer)
+                    sentences.append(
+                        [(" ".join(row), n == 0 and title_tokens is not None) for n, row in enumerate(rows)]
+                    )
+                    terms.append(" ".join(t for row in rows for t in row))
+                    for term in {t for row in rows for t in row}:
+                        dfs[term] = dfs.get(term, 0) + 1
+                    chunks.append(chunk)
+                    texts.append(indexed_text(article, chunk, s.title_in_index))
+                    owner.append(number)
 
             def batch_progress(done: int, first: int = first) -> None:
                 if progress:
                     progress(first + done, len(fresh))
 
-            report.chunks += self._add_batch(batch, vocab, stories, batch_progress)
+            vectors = self._embed_chunks(texts, owner, batch_progress)
+            self.milvus.add_batch(batch, chunks, terms, vectors, sentences, dfs)
+            report.chunks += len(chunks)
             report.added += len(batch)
-        if report.added:
-            self._index = None  # the next query loads the grown index
+            if progress:
+                progress(first + len(batch), len(fresh))
         report.seconds = time.perf_counter() - started
         return report
 
@@ -274,6 +347,29 @@ class Pipeline:
             pending[article_id] = sig
         return rows
 
+    def _embed_chunks(self, texts: list[str], owner: list[int], progress: Callable[[int], None]) -> np.ndarray:
+        """The chunks' vectors, here or on Ray (``settings.ray``); ``progress`` hears how many of the batch's
+        articles are done (``owner``: each chunk's article, in order): those whose last chunk is embedded."""
+
+        def articles_done(chunks_done: int) -> None:
+            progress(owner[chunks_done - 1] + 1 if chunks_done == len(texts) else owner[chunks_done])
+
+        if not texts:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        if self.settings.ray:
+            if self._ray is None:
+                from rag.ray_embed import RayEmbedder
+
+                self._ray = RayEmbedder(
+                    self.settings.embedder, self.settings.ray, threads=self.settings.embed_threads or 1
+                )
+            return self._ray.embed(texts, articles_done)
+        parts = []
+        for start in range(0, len(texts), _EMBED_STEP):
+            parts.append(self.embedder.embed(texts[start : start + _EMBED_STEP]))
+            articles_done(min(start + _EMBED_STEP, len(texts)))
+        return np.vstack(parts)
+
     def _add_batch(
         self, articles: list[Article], vocab: Vocabulary, stories: StoryIndex, progress: Callable[[int], None]
     ) -> int:
@@ -290,13 +386,7 @@ class Pipeline:
                 texts.append(indexed_text(article, chunk, s.title_in_index))
                 owner.append(number)
         counts, sentence_counts, sentence_owner = lexical_counts(rows_per_chunk, vocab)
-        parts = []
-        for start in range(0, len(texts), _EMBED_STEP):
-            parts.append(self.embedder.embed(texts[start : start + _EMBED_STEP]))
-            end = min(start + _EMBED_STEP, len(texts))
-            # articles whose last chunk is embedded count as done
-            progress(owner[end - 1] + 1 if end == len(texts) else owner[end])
-        vectors = np.vstack(parts) if parts else np.zeros((0, self.embedder.dim), dtype=np.float32)
+        vectors = self._embed_chunks(texts, owner, progress)
         story_rows = self._stories([(a.id, a.text) for a in articles], stories)
         self.store.add_segment(articles, chunks, vectors, counts, vocab, sentence_counts, sentence_owner, story_rows)
         progress(len(articles))
@@ -340,12 +430,35 @@ class Pipeline:
             )
         return self._generator
 
+    def has_index(self) -> bool:
+        return self.milvus.exists() if self.milvus is not None else self.store.exists()
+
+    def articles(self, ids: Iterable[str]) -> dict[str, Article]:
+        """Whole articles by id, from whichever store holds the index."""
+        return self.milvus.articles(ids) if self.milvus is not None else self.store.articles(ids)
+
+    def recent_articles(self, limit: int) -> list[Article]:
+        """The newest articles (without their text), for example questions."""
+        return self.milvus.recent_articles(limit) if self.milvus is not None else self.store.recent_articles(limit)
+
+    def ready(self) -> None:
+        """Raise now, with the error a question would get, if there is no usable index."""
+        if self.milvus is not None:
+            self.check_index()
+        else:
+            self.index  # noqa: B018 - loads it: a missing or damaged index is reported here
+
     def known_terms(self, terms: list[str]) -> set[str]:
         """Which of these stemmed terms occur anywhere in the index."""
+        if self.milvus is not None:
+            return set(self.milvus.document_frequencies(terms)[0])
         return set(self.store.term_ids(terms))
 
     def term_weights(self, terms: list[str]) -> dict[str, float]:
         """The BM25 idf of these stemmed terms in the loaded index; a term it never holds weighs the most."""
+        if self.milvus is not None:
+            df, n = self.milvus.document_frequencies(terms)
+            return {t: idf(df.get(t, 0), n) for t in terms}
         bm25 = self.index.bm25
         known = self.store.term_ids(terms)
         rarest = math.log1p((bm25.n_docs + 0.5) / 0.5)
@@ -378,6 +491,12 @@ class Pipeline:
     ) -> list[Hit]:
         s = self.settings
         k = s.k if k is None else k
+        if self.milvus is not None:  # syndicated copies are not told apart in Milvus yet
+            self.check_index()
+            weights = (s.hybrid_weight, s.candidates, s.sentence_weight, s.headline_weight)
+            kind = retriever or s.retriever
+            searcher = MilvusRetriever(self.milvus, self._embed_query, self._analyze, kind, *weights)
+            return searcher.retrieve(query, k, filters)
         chosen = make_retriever(
             retriever or s.retriever, self.index, s.hybrid_weight, s.candidates, s.sentence_weight, s.headline_weight
         )
@@ -489,11 +608,18 @@ class Pipeline:
             return _cited_first(self._retrieve(query, 2 * k, retriever, filters), cited or [])[:k], scope
         return self._retrieve(query, k, retriever, filters), scope
 
+    def _analyze(self, query: str) -> str:
+        """A query as a Milvus store's BM25 fields hold text: the index analyzer's terms, joined by spaces."""
+        return " ".join(self.analyzer.tokens(query))
+
+    def _embed_query(self, query: str) -> np.ndarray:
+        return self.embedder.embed([query])[0].astype(np.float32)
+
     def reference_date(self) -> date | None:
         """What relative dates count from: the ``reference_date`` setting, else the newest article's last day."""
         if self.settings.reference_date:  # checked when the settings were made
             return _last_day(parse_date(self.settings.reference_date))
-        newest = self.index.newest_date()
+        newest = self.milvus.newest_date() if self.milvus is not None else self.index.newest_date()
         return _last_day(newest) if newest else None
 
     def date_scope(self, question: str, topic: str, filters: DateRange | None) -> DateScope | None:
@@ -506,14 +632,17 @@ class Pipeline:
         english = is_english(question)
         if filters is not None:
             return DateScope(filters.start, filters.end, "filter", english=english)
-        if not self.index.has_dates():
+        if not (self.milvus.newest_date() if self.milvus is not None else self.index.has_dates()):
             return None
         reference = self.reference_date()
         found = dates_in_question(question, reference) or (dates_in_question(topic, reference) if topic else None)
         if found is None:
             return None
-        mask = self.index.allowed(DateRange(found.start, found.end))
-        applied = mask is None or bool(mask.any())
+        if self.milvus is not None:
+            applied = self.milvus.any_in(DateRange(found.start, found.end))
+        else:
+            mask = self.index.allowed(DateRange(found.start, found.end))
+            applied = mask is None or bool(mask.any())
         return DateScope(found.start, found.end, "question", found.text, found.relative, applied, english)
 
     def _in_range_first(self, query: str, k: int, retriever: str | None, filters: DateRange) -> list[Hit]:

@@ -18,7 +18,7 @@ from rag.corpus import Article
 from rag.embedding import Embedder
 from rag.errors import RagError
 from rag.lexical import BM25, GermanAnalyzer
-from rag.store import EXACT_SEARCH_MAX, ChunkTable, Store
+from rag.stores.files import EXACT_SEARCH_MAX, ChunkTable, Store
 from rag.vectors import top_indices
 
 

@@ -22,6 +22,10 @@ class Settings:
     """
 
     index_dir: Path = Path("index")
+    # where the index lives: "" the project's own files in index_dir; milvus:PATH.db (Milvus Lite) or
+    # milvus:http://HOST:19530 (a Milvus server; token from MILVUS_TOKEN)
+    store: str = ""
+    ray: str = ""  # embed ingest batches on Ray: "local" (a Ray on this machine) or a cluster's address
     embedder: str = DEFAULT_EMBEDDER
     chunk_chars: int = 800
     chunk_overlap: int = 1
@@ -44,7 +48,8 @@ class Settings:
     serve_workers: int = 2  # questions the server answers at once (evals/load_test.py; RAG_SERVE_WORKERS)
     # conversations the server keeps, the least recently used beyond go (a follow-up there is read on its own, with
     # a note). Each session costs ~90 KB, most of it Gradio's own copy of the page's config: from a cold start,
-    # 1,000 requests grew memory by 169 MB with 1,000 kept, 107 with 200, 90 with 100 (evals/reports/bench/load_1000.txt)
+    # 1,000 requests grew memory by 169 MB with 1,000 kept, 107 with 200, 90 with 100
+    # (evals/reports/bench/load_1000.txt)
     serve_sessions: int = 100
     max_article_chars: int = 1_000_000  # longer articles are refused at ingest (a book-length text is no article)
     llm: str = "none"  # who writes answers: none (quotes only), openai:MODEL@URL, ollama:MODEL[@URL], local[:PATH.gguf]

@@ -124,11 +124,11 @@ def default_seeds() -> Path:
 
 def ensure_index(pipe: Pipeline, seeds: Path | None) -> None:
     """Build the index from the seed corpus when there is none yet; check it otherwise."""
-    if pipe.store.exists():
+    if pipe.has_index():
         pipe.check_index()
         return
     source = seeds or default_seeds()
-    print(f"rag: no index in {pipe.store.dir}; building it from {source}", file=sys.stderr)
+    print(f"rag: no index in {pipe.where}; building it from {source}", file=sys.stderr)
     report = pipe.ingest([source])
     for skipped in report.skipped:
         print(f"rag: {skipped}", file=sys.stderr)
@@ -136,9 +136,7 @@ def ensure_index(pipe: Pipeline, seeds: Path | None) -> None:
 
 
 ERROR_MARK = "⚠️"  # starts every error message in the chat
-FORGOTTEN = (
-    "Hinweis: Das Gespräch davor ist auf dem Server nicht mehr gespeichert; diese Frage wurde für sich gelesen."
-)
+FORGOTTEN = "Hinweis: Das Gespräch davor ist auf dem Server nicht mehr gespeichert; diese Frage wurde für sich gelesen."
 
 
 def german_message(err: Exception) -> str:
@@ -148,7 +146,9 @@ def german_message(err: Exception) -> str:
         return f"{ERROR_MARK} {german}"
     if isinstance(err, RagError):
         return f"{ERROR_MARK} Fehler: {err}"
-    return f"{ERROR_MARK} Interner Fehler; die Frage konnte nicht beantwortet werden. Details stehen im Server-Protokoll."
+    return (
+        f"{ERROR_MARK} Interner Fehler; die Frage konnte nicht beantwortet werden. Details stehen im Server-Protokoll."
+    )
 
 
 QUOTES_ONLY = "Nur Zitate (ohne Sprachmodell)"
@@ -204,7 +204,7 @@ def example_questions(pipe: Pipeline, limit: int = 3) -> list[str]:
     """Questions the loaded index can answer, from its newest articles: who said something, a summary."""
     from rag.answer.examples import questions_for
 
-    found = questions_for(pipe.store.recent_articles(20), limit) if pipe.store.exists() else []
+    found = questions_for(pipe.recent_articles(20), limit) if pipe.has_index() else []
     return found or FALLBACK_EXAMPLES
 
 
@@ -263,7 +263,7 @@ def build_app(pipe: Pipeline) -> Any:
                 """The whole article of an opened source card (the page's script asks for it)."""
                 from rag.citations import article_card_html
 
-                found = pipe.store.articles([str(article_id)[:64]]) if article_id else {}
+                found = pipe.articles([str(article_id)[:64]]) if article_id else {}
                 return article_card_html(found.get(str(article_id)[:64]), str(spans or ""))
 
             gr.api(article, api_name="article")

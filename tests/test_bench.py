@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.store import Store
+from rag.stores.files import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = [

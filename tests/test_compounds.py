@@ -9,7 +9,7 @@ from rag.corpus import Article
 from rag.embedding import HashEmbedder
 from rag.lexical import COMPOUNDS, KEEP_STOP_WORDS, GermanAnalyzer
 from rag.pipeline import Pipeline
-from rag.store import Store
+from rag.stores.files import Store
 
 FREQ = {"wind": 5e-5, "energie": 6e-5, "gesetz": 8e-5, "verb": 5e-6, "raucher": 4e-6, "verbraucher": 1.5e-5}
 

@@ -144,7 +144,7 @@ def test_stop_words_stay_in_the_index_so_short_common_phrases_are_found(settings
 def test_an_index_keeps_the_analyzer_it_was_built_with(settings, corpus_dir):
     from rag.embedding import HashEmbedder
     from rag.lexical import DROP_STOP_WORDS, GermanAnalyzer
-    from rag.store import Store
+    from rag.stores.files import Store
 
     built = Pipeline(replace(settings, drop_stop_words=True), embedder=HashEmbedder(64))
     built.ingest([corpus_dir])

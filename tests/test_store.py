@@ -300,7 +300,7 @@ def test_a_full_disk_names_the_disk_leaves_no_partial_files_and_the_index_answer
 
     from rag.corpus import Article
     from rag.errors import RagError
-    from rag.store import Store
+    from rag.stores.files import Store
 
     before = sorted(p.name for p in pipe.store.segment_dir.iterdir())
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from rag.embedding import make_embedder
 from rag.metrics import percentile
-from rag.store import Store
+from rag.stores.files import Store
 from rag.vectors import HNSWSegments
 
 

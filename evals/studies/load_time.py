@@ -36,7 +36,7 @@ def load_once(folder: Path) -> float:
     from rag.embedding import HashEmbedder
     from rag.lexical import GermanAnalyzer
     from rag.retrieval import SearchIndex
-    from rag.store import Store
+    from rag.stores.files import Store
 
     store = Store(folder)
     manifest = store.read_manifest()

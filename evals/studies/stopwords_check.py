@@ -37,7 +37,7 @@ from rag.embedding import Embedder, make_embedder
 from rag.lexical import GermanAnalyzer, Vocabulary
 from rag.pipeline import Pipeline, lexical_counts, lexical_rows
 from rag.settings import Settings
-from rag.store import SEGMENT_SUFFIXES, file_digest
+from rag.stores.files import SEGMENT_SUFFIXES, file_digest
 
 
 def lexical_copy(src: Path, dst: Path, analyzer: GermanAnalyzer) -> None:

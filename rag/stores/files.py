@@ -156,13 +156,13 @@ class Store:
         """Create an empty index with ``manifest``, or check that the existing one matches it."""
         if self.exists():
             self.read_manifest().check_compatible(manifest, self.dir)
-            with self.connect() as db:
+            with closing(self.connect()) as db, db:
                 db.execute(_DATES_INDEX)
                 db.executescript(_STORIES)
                 _add_files_column(db)
             return
         self.segment_dir.mkdir(parents=True, exist_ok=True)
-        with self.connect() as db:
+        with closing(self.connect()) as db, db:
             db.executescript(_SCHEMA)
             db.execute(_DATES_INDEX)
             db.executescript(_STORIES)
@@ -197,11 +197,11 @@ class Store:
 
     # ---- writing ----------------------------------------------------------------------------
     def known_article_ids(self) -> set[str]:
-        with self.connect() as db:
+        with closing(self.connect()) as db, db:
             return {row[0] for row in db.execute("SELECT id FROM articles")}
 
     def vocabulary(self) -> Vocabulary:
-        with self.connect() as db:
+        with closing(self.connect()) as db, db:
             return Vocabulary([row[0] for row in db.execute("SELECT term FROM terms ORDER BY id")])
 
     def add_segment(
@@ -311,7 +311,7 @@ class Store:
     # ---- stories (syndicated copies) --------------------------------------------------------------
     def story_index(self) -> StoryIndex:
         """The band keys and stories of every signed article, for assigning new ones."""
-        with self.connect() as db:
+        with closing(self.connect()) as db, db:
             rows = db.execute(
                 "SELECT b.band, b.key, b.article_id, s.story FROM story_bands b JOIN stories s USING (article_id)"
             ).fetchall()
@@ -321,14 +321,14 @@ class Store:
         wanted = list(dict.fromkeys(article_ids))
         if not wanted:
             return {}
-        with self.connect() as db:
+        with closing(self.connect()) as db, db:
             marks = ",".join("?" * len(wanted))
             rows = db.execute(f"SELECT article_id, signature FROM stories WHERE article_id IN ({marks})", wanted)
             return {a: np.frombuffer(blob, dtype=np.uint64) for a, blob in rows}
 
     def unsigned_articles(self) -> list[tuple[str, str]]:
         """``(id, text)`` of articles without a story (indexed before stories existed), in insertion order."""
-        with self.connect() as db:
+        with closing(self.connect()) as db, db:
             return db.execute(
                 "SELECT id, text FROM articles WHERE id NOT IN (SELECT article_id FROM stories) ORDER BY rowid"
             ).fetchall()
@@ -347,7 +347,7 @@ class Store:
         wanted = list(dict.fromkeys(article_ids))
         if not wanted:
             return {}
-        with self.connect() as db:
+        with closing(self.connect()) as db, db:
             if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'stories'").fetchone():
                 return {}
             marks = ",".join("?" * len(wanted))
@@ -372,7 +372,7 @@ class Store:
 
     def remove_stray_files(self) -> int:
         """Delete segment files that no committed segment lists (left by an interrupted ingest)."""
-        with self.connect() as db:
+        with closing(self.connect()) as db, db:
             live = {row[0] for row in db.execute("SELECT id FROM segments")}
         removed = 0
         for path in self.segment_dir.glob("*"):
@@ -384,7 +384,7 @@ class Store:
     # ---- reading ----------------------------------------------------------------------------
     def counts(self) -> tuple[int, int]:
         """Number of articles and chunks."""
-        with self.connect() as db:
+        with closing(self.connect()) as db, db:
             n_articles = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
             n_chunks = db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
         return int(n_articles), int(n_chunks)
@@ -405,7 +405,7 @@ class Store:
             raise IndexDamaged(
                 f"{problem}; run 'rag check --index-dir {self.dir}' and rebuild the index (segment {seg_id})"
             )
-        with self.connect() as db:
+        with closing(self.connect()) as db, db:
             segments = db.execute("SELECT id, first_chunk, n_chunks FROM segments ORDER BY seq").fetchall()
         blocks: list[sparse.csc_matrix] = []
         sentence_blocks: list[sparse.csc_matrix] = []
@@ -456,7 +456,7 @@ class Store:
     def segment_problems(self, full: bool = True) -> Iterator[tuple[str, str]]:
         """``(segment id, what is wrong)`` for each damaged segment file: missing or of another size, and
         with ``full`` also with other bytes than at commit (SHA-256; reads every file)."""
-        with self.connect() as db:
+        with closing(self.connect()) as db, db:
             query = (
                 "SELECT id, files FROM segments ORDER BY seq"
                 if _has_files_column(db)
@@ -480,7 +480,7 @@ class Store:
 
     def unchecked_segments(self) -> int:
         """Segments written before checksums were recorded."""
-        with self.connect() as db:
+        with closing(self.connect()) as db, db:
             if not _has_files_column(db):
                 return int(db.execute("SELECT COUNT(*) FROM segments").fetchone()[0])
             return int(db.execute("SELECT COUNT(*) FROM segments WHERE files IS NULL").fetchone()[0])
@@ -496,7 +496,7 @@ class Store:
 
     def chunk_table(self) -> ChunkTable:
         # two plain scans instead of a join; the dates come from their covering index, not the articles' rows
-        with self.connect() as db:
+        with closing(self.connect()) as db, db:
             rows = db.execute('SELECT article_id, idx, start, "end" FROM chunks ORDER BY id').fetchall()
             dates = {row[0]: row[1:] for row in db.execute("SELECT id, date_start, date_end FROM articles")}
         columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * 4
@@ -513,7 +513,7 @@ class Store:
 
     def recent_articles(self, limit: int) -> list[Article]:
         """Up to ``limit`` articles, newest first (undated ones last)."""
-        with self.connect() as db:
+        with closing(self.connect()) as db, db:
             rows = db.execute(
                 "SELECT id, title, text, date, source, url, path FROM articles "
                 "ORDER BY date_end IS NULL, date_end DESC, id LIMIT ?",
@@ -525,7 +525,7 @@ class Store:
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return {}
-        with self.connect() as db:
+        with closing(self.connect()) as db, db:
             marks = ",".join("?" * len(wanted))
             rows = db.execute(
                 f"SELECT id, title, text, date, source, url, path FROM articles WHERE id IN ({marks})", wanted
