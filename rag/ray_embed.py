@@ -54,10 +54,15 @@ class RayEmbedder:
         try:
             if self.address == LOCAL:
                 ray.init(
-                    ignore_reinit_error=True, include_dashboard=False, log_to_driver=False, logging_level="WARNING"
+                    ignore_reinit_error=True,
+                    include_dashboard=False,
+                    log_to_driver=False,
+                    logging_level=logging.WARNING,
                 )
             else:
-                ray.init(address=self.address, ignore_reinit_error=True, log_to_driver=False, logging_level="WARNING")
+                ray.init(
+                    address=self.address, ignore_reinit_error=True, log_to_driver=False, logging_level=logging.WARNING
+                )
         except Exception as err:  # ConnectionError, RuntimeError, ...: one line naming the address
             raise RagError(f"could not join the Ray cluster at {self.address}: {str(err).splitlines()[0]}") from None
         if self.actors is None:
