@@ -32,6 +32,9 @@ from rag.corpus import Article, date_bounds
 from rag.errors import IndexMissing, RagError
 from rag.retrieval import DateRange, Hit
 
+# gRPC's core logs a line at every fork (Ray starting its workers beside Milvus Lite's in-process server)
+os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+
 PREFIX = "milvus:"
 # The BM25 fields hold this project's analyzer's terms (German Snowball stems, as the default store's BM25
 # indexes), joined by spaces, and queries are analysed the same way; Milvus's own analyzer only splits
