@@ -32,8 +32,10 @@ from rag.corpus import Article, date_bounds
 from rag.errors import IndexMissing, RagError
 from rag.retrieval import DateRange, Hit
 
-# gRPC's core logs a line at every fork (Ray starting its workers beside Milvus Lite's in-process server)
-os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+# gRPC's core logs to stderr: a line at every fork (Ray starting its workers beside Milvus Lite's in-process
+# server) and, during a long ingest, the Lite server's refusal of the client's keep-alive pings (the client
+# reconnects). A call that fails reaches the user as an exception, named in one line (MilvusStore._call).
+os.environ.setdefault("GRPC_VERBOSITY", "NONE")
 
 PREFIX = "milvus:"
 # The BM25 fields hold this project's analyzer's terms (German Snowball stems, as the default store's BM25
