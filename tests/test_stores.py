@@ -170,3 +170,12 @@ def test_a_bad_milvus_spec_says_what_it_wants(settings: Settings):
         Pipeline(replace(settings, store="milvus:"), embedder=HashEmbedder(64))
     with pytest.raises(RagError, match=r"\.db"):
         Pipeline(replace(settings, store="milvus:/tmp/news.sqlite"), embedder=HashEmbedder(64))
+
+
+def test_an_eval_builds_its_dataset_index_apart_from_the_users(tmp_path: Path):
+    from rag.evaluation import _scratch_store
+
+    assert _scratch_store("", str(tmp_path)) == ""  # the own files, in the temporary folder
+    assert _scratch_store("milvus:index/news.db", str(tmp_path)) == f"milvus:{tmp_path}/eval.db"
+    on_server = _scratch_store("milvus:http://milvus:19530#news", str(tmp_path))
+    assert on_server.startswith("milvus:http://milvus:19530#rag_eval_") and "news" not in on_server
