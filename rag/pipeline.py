@@ -38,7 +38,7 @@ from rag.retrieval import DateRange, Hit, SearchIndex, make_retriever
 from rag.settings import Settings
 from rag.stores.files import Manifest, Store
 from rag.stores.milvus import MilvusRetriever, MilvusStore, idf, is_milvus
-from rag.stories import StoryIndex, StoryRow, same_passage, signature
+from rag.stories import StoryIndex, StoryRow, band_keys, same_passage, signature
 
 _EMBED_STEP = 256  # chunks embedded between progress updates
 Progress = Callable[[int, int], None]  # (done, total) in articles
@@ -258,6 +258,10 @@ class Pipeline:
         if self.milvus.exists():
             self.check_index()
             self.milvus.remove_unfinished()
+            if self.milvus.add_story_collection():  # an index from before stories: sign its articles first
+                unsigned = self.milvus.unsigned_articles()
+                self.milvus.add_stories(self._milvus_stories(unsigned))
+                report.signed = len(unsigned)
         else:
             self.milvus.create(asdict(self.manifest()))
         fresh = self._fresh(items, self.milvus.known_article_ids(), report)
@@ -287,7 +291,8 @@ class Pipeline:
                     progress(first + done, len(fresh))
 
             vectors = self._embed_chunks(texts, owner, batch_progress)
-            self.milvus.add_batch(batch, chunks, terms, vectors, sentences, dfs)
+            stories = self._milvus_stories([(a.id, a.text) for a in batch])
+            self.milvus.add_batch(batch, chunks, terms, vectors, sentences, dfs, stories)
             report.chunks += len(chunks)
             report.added += len(batch)
             if progress:
@@ -333,19 +338,18 @@ class Pipeline:
 
     def _stories(self, articles: list[tuple[str, str]], index: StoryIndex) -> list[StoryRow]:
         """Sign ``(id, text)`` articles in order and assign each its story (see ``rag.stories``)."""
-        pending: dict[str, np.ndarray] = {}
+        signed = [(article_id, signature(text)) for article_id, text in articles]
+        return _assign_stories(signed, index, self.store.signatures)
 
-        def lookup(ids: list[str]) -> dict[str, np.ndarray]:
-            found = {a: pending[a] for a in ids if a in pending}
-            found.update(self.store.signatures(a for a in ids if a not in pending))
-            return found
-
-        rows = []
-        for article_id, text in articles:
-            sig = signature(text)
-            rows.append(StoryRow(article_id, index.assign(article_id, sig, lookup), sig))
-            pending[article_id] = sig
-        return rows
+    def _milvus_stories(self, articles: list[tuple[str, str]]) -> list[StoryRow]:
+        """``_stories`` on Milvus: the candidates are the indexed articles sharing a band key with the new ones,
+        found by one filter, so that no ingest reads every signature."""
+        assert self.milvus is not None
+        signed = [(article_id, signature(text)) for article_id, text in articles]
+        found = self.milvus.story_candidates([k for _, sig in signed for k in band_keys(sig)])
+        rows = [(b, key, a, story) for a, (story, sig) in found.items() for b, key in enumerate(band_keys(sig))]
+        index = StoryIndex(rows)
+        return _assign_stories(signed, index, lambda ids: {a: found[a][1] for a in ids if a in found})
 
     def _embed_chunks(self, texts: list[str], owner: list[int], progress: Callable[[int], None]) -> np.ndarray:
         """The chunks' vectors, here or on Ray (``settings.ray``); ``progress`` hears how many of the batch's
@@ -491,12 +495,13 @@ class Pipeline:
     ) -> list[Hit]:
         s = self.settings
         k = s.k if k is None else k
-        if self.milvus is not None:  # syndicated copies are not told apart in Milvus yet
+        if self.milvus is not None:
             self.check_index()
             weights = (s.hybrid_weight, s.candidates, s.sentence_weight, s.headline_weight)
             kind = retriever or s.retriever
             searcher = MilvusRetriever(self.milvus, self._embed_query, self._analyze, kind, *weights)
-            return searcher.retrieve(query, k, filters)
+            hits = searcher.retrieve(query, 2 * k, filters)
+            return collapse_copies(hits, self.milvus.copies(h.article.id for h in hits))[:k]
         chosen = make_retriever(
             retriever or s.retriever, self.index, s.hybrid_weight, s.candidates, s.sentence_weight, s.headline_weight
         )
@@ -658,6 +663,24 @@ def _last_day(value: str) -> date:
     year, month = int(value[:4]), int(value[5:7])
     last = calendar.monthrange(year, month)[1]
     return date(year, month, min(int(value[8:10]), last) if len(value) == 10 else last)
+
+
+def _assign_stories(
+    signed: list[tuple[str, np.ndarray]], index: StoryIndex, known: Callable[[Iterable[str]], dict[str, np.ndarray]]
+) -> list[StoryRow]:
+    """Each signed article's story, in order; ``known`` looks up signatures of indexed articles."""
+    pending: dict[str, np.ndarray] = {}
+
+    def lookup(ids: list[str]) -> dict[str, np.ndarray]:
+        found = {a: pending[a] for a in ids if a in pending}
+        found.update(known(a for a in ids if a not in pending))
+        return found
+
+    rows = []
+    for article_id, sig in signed:
+        rows.append(StoryRow(article_id, index.assign(article_id, sig, lookup), sig))
+        pending[article_id] = sig
+    return rows
 
 
 def collapse_copies(hits: list[Hit], copies: dict[str, list[Article]]) -> list[Hit]:

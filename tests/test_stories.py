@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
 
 from rag.corpus import Article
 from rag.embedding import HashEmbedder
 from rag.pipeline import Pipeline
+from rag.settings import Settings
 from rag.stories import StoryIndex, same_passage, signature, similarity
 
 STORY = (
@@ -46,8 +51,16 @@ def test_same_passage_compares_the_text_not_the_story():
     assert not same_passage(STORY, OTHER)
 
 
-def test_retrieval_shows_one_passage_per_story_and_names_the_copies(settings):
-    pipe = Pipeline(settings, embedder=HashEmbedder(64))
+@pytest.fixture(params=["files", "milvus"])
+def store_settings(request: pytest.FixtureRequest, settings: Settings, tmp_path: Path) -> Settings:
+    if request.param == "files":
+        return settings
+    pytest.importorskip("milvus_lite", reason="the [scale] extra installs Milvus Lite")
+    return replace(settings, store=f"milvus:{tmp_path / 'news.db'}")
+
+
+def test_retrieval_shows_one_passage_per_story_and_names_the_copies(store_settings):
+    pipe = Pipeline(store_settings, embedder=HashEmbedder(64))
     pipe.ingest_items(_copies())
     hits = pipe.retrieve("Telefonat Putin Trump Peskow", 5)
     ids = [h.article.id for h in hits]
@@ -76,3 +89,28 @@ def test_an_index_from_before_stories_is_signed_at_its_next_ingest(settings, tmp
     assert report.signed == 2 and "2 indexed articles checked for syndicated copies" in report.summary()
     hits = old.retrieve("Telefonat Putin Trump Peskow", 5)
     assert hits[0].also
+
+
+def test_a_copy_ingested_later_joins_the_story_of_one_already_indexed(store_settings):
+    pipe = Pipeline(store_settings, embedder=HashEmbedder(64))
+    first, second, other = _copies()
+    pipe.ingest_items([first])
+    pipe.ingest_items([other, second])  # the candidates come from the index (on Milvus: by band-key filter)
+    hits = pipe.retrieve("Telefonat Putin Trump Peskow", 5)
+    assert hits[0].article.id in ("a-zeit", "b-tsp") and len(hits[0].also) == 1
+    assert {h.article.id for h in hits} >= {"c-hafen"} and not ({"a-zeit", "b-tsp"} <= {h.article.id for h in hits})
+    assert all(not h.also for h in hits if h.article.id == "c-hafen")
+
+
+def test_a_milvus_index_from_before_stories_is_signed_at_its_next_ingest(settings, tmp_path):
+    pytest.importorskip("milvus_lite", reason="the [scale] extra installs Milvus Lite")
+    milvus = replace(settings, store=f"milvus:{tmp_path / 'old.db'}")
+    pipe = Pipeline(milvus, embedder=HashEmbedder(64))
+    pipe.ingest_items(_copies()[:2])
+    assert pipe.milvus is not None
+    pipe.milvus.client.drop_collection(pipe.milvus.names["stories"])  # as an index built before stories existed
+    assert all(not h.also for h in pipe.retrieve("Telefonat Putin Trump", 5))  # readable, each its own story
+    report = pipe.ingest_items(_copies()[2:])
+    assert report.signed == 2 and report.added == 1
+    hits = pipe.retrieve("Telefonat Putin Trump Peskow", 5)
+    assert hits[0].also and hits[0].also[0].id in ("a-zeit", "b-tsp")

@@ -3,8 +3,10 @@
 Milvus holds everything a question needs: the articles, the chunks with their dense vectors and their
 full text (BM25 through Milvus's own ``BM25`` function over a German analyzer: standard tokenizer,
 lowercase, Snowball German stemmer), every chunk's sentences (for the hybrid's best-sentence
-evidence), and the document frequencies of this project's analyzer's terms (for the answerer's idf
-weights). The date filter is a Milvus filter expression.
+evidence), the document frequencies of this project's analyzer's terms (for the answerer's idf
+weights), and each article's story (syndicated copies, ``rag.stories``: its MinHash signature, and its
+band keys in an array field, so that a new article's candidates are one filter away and no ingest reads
+every signature). The date filter is a Milvus filter expression.
 
 Milvus has no transactions over several rows, so visibility is a watermark: every row carries the
 number of the ingest batch that wrote it, readers only see ``batch <= committed``, and a batch
@@ -31,6 +33,7 @@ from rag.chunking import Chunk
 from rag.corpus import Article, date_bounds
 from rag.errors import IndexMissing, RagError
 from rag.retrieval import DateRange, Hit
+from rag.stories import BANDS, StoryRow, band_keys
 
 # gRPC's core logs to stderr: a line at every fork (Ray starting its workers beside Milvus Lite's in-process
 # server) and, during a long ingest, the Lite server's refusal of the client's keep-alive pings (the client
@@ -83,7 +86,9 @@ class MilvusStore:
         prefix = spec.split("#", 1)[1] if "#" in spec else "rag"  # milvus:URI#NAME: several indexes on one server
         if not prefix.replace("_", "").isalnum():
             raise RagError(f"the index name after # in {spec!r} may hold only letters, digits and _")
-        self.names = {name: f"{prefix}_{name}" for name in ("meta", "articles", "chunks", "sentences", "terms")}
+        self.names = {
+            name: f"{prefix}_{name}" for name in ("meta", "articles", "chunks", "sentences", "terms", "stories")
+        }
         self._client: Any = None
         self.remote = self.uri.startswith(("http://", "https://", "tcp://", "unix:"))
 
@@ -132,8 +137,9 @@ class MilvusStore:
         return "manifest" in self._meta()
 
     # ---- schema -------------------------------------------------------------------------------
-    def create(self, manifest: dict[str, Any]) -> None:
-        """Create the collections of a new index and record what it is built with."""
+    def create(self, manifest: dict[str, Any], only: str | None = None) -> None:
+        """Create the collections of a new index and record what it is built with (``only="stories"``: just
+        the story collection, which indexes from before stories lack)."""
         from pymilvus import DataType, Function, FunctionType
 
         c = self.client
@@ -238,9 +244,30 @@ class MilvusStore:
                     ("none", DataType.FLOAT_VECTOR, {"dim": 2}),
                 ],
             )
+            stories()
             self._put_meta({"manifest": json.dumps(manifest), "committed": "0", "chunks": "0", "newest": ""})
 
-        self._call("create its collections", create_all)
+        def stories() -> None:
+            collection(
+                "stories",
+                [
+                    ("article_id", DataType.VARCHAR, key),
+                    ("story", DataType.VARCHAR, {"max_length": 64}),
+                    ("signature", DataType.VARCHAR, {"max_length": 4096}),  # hex of 128 unsigned 64-bit values
+                    ("bands", DataType.ARRAY, {"element_type": DataType.INT64, "max_capacity": BANDS}),
+                    ("batch", DataType.INT64, {}),
+                    ("none", DataType.FLOAT_VECTOR, {"dim": 2}),
+                ],
+            )
+
+        self._call("create its collections", create_all if only is None else stories)
+
+    def add_story_collection(self) -> bool:
+        """Give an index built before stories its (empty) story collection; True if it had none."""
+        if self._call("list collections", lambda: self.client.has_collection(self.names["stories"])):
+            return False
+        self.create({}, only="stories")
+        return True
 
     def manifest(self) -> dict[str, Any]:
         if not self.exists():
@@ -275,7 +302,9 @@ class MilvusStore:
         """Delete the rows of batches that never committed (an interrupted ingest); call under the write lock."""
         last = self.committed()
         removed = 0
-        for name in ("articles", "chunks", "sentences", "terms"):
+        for name in ("articles", "chunks", "sentences", "terms", "stories"):
+            if not self._call("list collections", partial(self.client.has_collection, self.names[name])):
+                continue  # the stories of an index from before them
             result = self._call(
                 "remove an unfinished batch", partial(self.client.delete, self.names[name], filter=f"batch > {last}")
             )
@@ -323,11 +352,12 @@ class MilvusStore:
         vectors: np.ndarray,
         sentences: list[list[tuple[str, bool]]],
         term_dfs: dict[str, int],
+        stories: Sequence[StoryRow] = (),
     ) -> None:
         """Write one batch and make it visible: its rows first, tagged with the next batch number, then the
         watermark. ``terms`` are the chunks' analysed terms (headline first) joined by spaces, ``sentences``
         each chunk's BM25 rows the same way as ``(terms, is_headline)``, ``term_dfs`` in how many of the
-        batch's chunks each term is."""
+        batch's chunks each term is, ``stories`` the articles' stories."""
         meta = self._meta()
         batch = int(meta["committed"]) + 1
         first = int(meta["chunks"])
@@ -395,13 +425,73 @@ class MilvusStore:
             ("chunks", chunk_rows),
             ("sentences", sentence_rows),
             ("terms", term_rows),
+            ("stories", _story_rows(stories, batch)),
         ):
-            for at in range(0, len(table), _PAGE):
-                part = table[at : at + _PAGE]
-                self._call(f"write {name}", partial(self.client.insert, self.names[name], part))
+            self._insert(name, table)
         newest = max([meta.get("newest", "")] + [e for _, e in dated.values() if e])
         # the batch becomes visible with this one write
         self._put_meta({"committed": str(batch), "chunks": str(first + len(chunks)), "newest": newest})
+
+    def add_stories(self, stories: Sequence[StoryRow]) -> None:
+        """Write the stories of articles already indexed (an index from before stories) as a batch of their own."""
+        batch = self.committed() + 1
+        self._insert("stories", _story_rows(stories, batch))
+        self._put_meta({"committed": str(batch)})
+
+    def _insert(self, name: str, rows: list[dict[str, Any]]) -> None:
+        for at in range(0, len(rows), _PAGE):
+            self._call(f"write {name}", partial(self.client.insert, self.names[name], rows[at : at + _PAGE]))
+
+    # ---- stories (syndicated copies) ----------------------------------------------------------
+    def story_candidates(self, keys: Sequence[int]) -> dict[str, tuple[str, np.ndarray]]:
+        """Indexed articles sharing a band key with ``keys``: article id -> (story, signature). A key of one
+        band that equals another band's selects a few extra candidates, which the similarity then rejects."""
+        found: dict[str, tuple[str, np.ndarray]] = {}
+        wanted = sorted(set(keys))
+        for at in range(0, len(wanted), _PAGE):
+            expr = self._visible(f"array_contains_any(bands, {wanted[at : at + _PAGE]})")
+            for row in self._all("stories", expr, ["article_id", "story", "signature"]):
+                found[row["article_id"]] = (row["story"], _unhex(row["signature"]))
+        return found
+
+    def unsigned_articles(self) -> list[tuple[str, str]]:
+        """``(id, text)`` of the articles without a story (indexed before stories existed)."""
+        signed = {row["article_id"] for row in self._all("stories", self._visible(), ["article_id"])}
+        return [
+            (row["id"], row["text"])
+            for row in self._all("articles", self._visible(), ["id", "text"])
+            if row["id"] not in signed
+        ]
+
+    def copies(self, article_ids: Iterable[str]) -> dict[str, list[Article]]:
+        """For each article that has syndicated copies: the copies (without their text), oldest first."""
+        wanted = list(dict.fromkeys(article_ids))
+        if not wanted or not self._call("list collections", lambda: self.client.has_collection(self.names["stories"])):
+            return {}
+        expr = self._visible(f"article_id in {json.dumps(wanted, ensure_ascii=False)}")
+        story_of = {r["article_id"]: r["story"] for r in self._all("stories", expr, ["article_id", "story"])}
+        if not story_of:
+            return {}
+        expr = self._visible(f"story in {json.dumps(sorted(set(story_of.values())), ensure_ascii=False)}")
+        by_story: dict[str, list[str]] = {}
+        for row in self._all("stories", expr, ["article_id", "story"]):
+            by_story.setdefault(row["story"], []).append(row["article_id"])
+        members = sorted({a for ids in by_story.values() if len(ids) > 1 for a in ids})
+        if not members:
+            return {}
+        fields = ["id", "title", "date", "date_start", "source", "url", "path"]
+        expr = self._visible(f"id in {json.dumps(members, ensure_ascii=False)}")
+        rows = sorted(self._all("articles", expr, fields), key=lambda r: (r["date_start"], r["id"]))
+        story_all = {a: story for story, ids in by_story.items() for a in ids}
+        listed = [
+            (story_all[r["id"]], Article(r["id"], r["title"], "", r["date"] or None, r["source"], r["url"], r["path"]))
+            for r in rows
+        ]
+        return {
+            a: [c for other, c in listed if other == story and c.id != a]
+            for a, story in story_of.items()
+            if len(by_story.get(story, [])) > 1
+        }
 
     # ---- reading ------------------------------------------------------------------------------
     def articles(self, ids: Iterable[str]) -> dict[str, Article]:
@@ -530,6 +620,24 @@ def date_expr(filters: DateRange | None) -> str:
         return ""
     lo, hi = filters.bounds()
     return f'date_start != "" and date_end >= "{lo}" and date_start <= "{hi}"'
+
+
+def _story_rows(stories: Sequence[StoryRow], batch: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "article_id": r.article_id,
+            "story": r.story,
+            "signature": r.signature.astype("<u8").tobytes().hex(),
+            "bands": band_keys(r.signature),
+            "batch": batch,
+            "none": _ZERO,
+        }
+        for r in stories
+    ]
+
+
+def _unhex(value: str) -> np.ndarray:
+    return np.frombuffer(bytes.fromhex(value), dtype="<u8").astype(np.uint64)
 
 
 def _clip(text: str, limit: int = 65_535) -> str:
