@@ -2,6 +2,7 @@
 
     python evals/bench.py                                  # 1,000 / 5,000 / all FANG-COVID articles
     python evals/bench.py --articles 1000 --queries 50     # a quick look
+    python evals/bench.py --store milvus:/tmp/bench/lite.db --no-baseline   # Milvus Lite beside the own files
 
 For each size N the articles are the first N of a fixed shuffle of the corpus (duplicates removed); 100
 more are held back for the incremental test. Every phase runs in its own process, so peak memory
@@ -16,6 +17,10 @@ more are held back for the incremental test. Every phase runs in its own process
   answer; known-item recall@10 / MRR@10 of the article the headline belongs to.
 - ``ours-incremental``: the 100 held-back articles added to the index of N, and ingested alone.
 - ``lc-*``: the same for ``evals/bench_langchain.py``.
+- ``store-*`` (with ``--store milvus:…``): the project's pipeline again, its index in Milvus: Milvus Lite
+  files beside the one named (``milvus:bench/lite.db`` -> ``bench/lite-1000.db``, ...), or indexes named
+  ``NAME_1000``, ... on a Milvus server (``milvus:http://HOST:19530#NAME``; ``bench`` without ``#NAME``),
+  dropped before each run. A server's index size is not known to the client and is left out.
 
 Writes ``OUT/bench.json``, ``OUT/bench.md`` and the plots ``OUT/bench_latency.png`` and
 ``OUT/bench_ingest.png``. Medians are over the queries of one run on this machine.
@@ -50,6 +55,7 @@ from rag.corpus import Article, load_path
 from rag.embedding import Embedder, make_embedder
 from rag.pipeline import _EMBED_STEP, Pipeline, indexed_text
 from rag.settings import Settings
+from rag.stores.milvus import MilvusStore, is_milvus, location
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "news-de" / "fang-covid-real.jsonl.gz"
 HELD_BACK = 100
@@ -126,6 +132,53 @@ def settings_for(index_dir: Path, spec: str) -> Settings:
     return Settings(index_dir=index_dir, embedder=spec)
 
 
+def target(work: Path, tag: str, spec: str, store: str) -> Settings:
+    """Where the index ``tag`` (``1000``, ``alone-1000``) of the own pipeline (``store`` empty) or of the
+    ``--store`` run lives."""
+    if not store:
+        return settings_for(work / f"ours-{tag}", spec)
+    return Settings(index_dir=work / f"store-{tag}", embedder=spec, store=sized_store(store, tag))
+
+
+def sized_store(store: str, tag: str) -> str:
+    """One size's index in ``--store``: a Milvus Lite file of its own beside the one named, or on a server
+    an index named after the size (``#NAME_1000``)."""
+    if not is_milvus(store):
+        raise SystemExit(f"--store takes milvus:PATH.db or milvus:http://HOST:19530[#NAME], got {store!r}")
+    uri = location(store)
+    if MilvusStore(store, 1).remote:
+        name = store.split("#", 1)[1] if "#" in store else "bench"
+        return f"milvus:{uri}#{name}_{tag.replace('-', '_')}"
+    path = Path(uri)
+    return f"milvus:{path.with_name(f'{path.stem}-{tag}.db')}"
+
+
+def clear(settings: Settings) -> None:
+    """Remove the index ``settings`` points at, so that a phase starts from nothing."""
+    shutil.rmtree(settings.index_dir, ignore_errors=True)
+    if not settings.store:
+        return
+    store = MilvusStore(settings.store, 1)
+    if store.remote:
+        store.drop()
+        store.close()
+    else:
+        shutil.rmtree(store.uri, ignore_errors=True)
+        shutil.rmtree(store.uri + ".lock", ignore_errors=True)
+        Path(store.uri).unlink(missing_ok=True)
+
+
+def index_mb(settings: Settings) -> float | None:
+    """The index's size on disk; None for a Milvus server, whose disk the client does not see."""
+    if not settings.store:
+        return folder_mb(settings.index_dir)
+    uri = location(settings.store)
+    if MilvusStore(settings.store, 1).remote:
+        return None
+    path = Path(uri)
+    return folder_mb(path) if path.is_dir() else path.stat().st_size / 2**20
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
@@ -134,26 +187,26 @@ def folder_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
 
 
-def phase_ours_ingest(work: Path, n: int, spec: str) -> dict[str, Any]:
+def phase_ours_ingest(work: Path, n: int, spec: str, store: str = "") -> dict[str, Any]:
     embedder, model_s = warm(spec)
-    folder = work / f"ours-{n}"
-    shutil.rmtree(folder, ignore_errors=True)
-    pipe = Pipeline(settings_for(folder, spec), embedder=embedder)
+    settings = target(work, str(n), spec, store)
+    clear(settings)
+    pipe = Pipeline(settings, embedder=embedder)
     started = time.perf_counter()
-    with ProgressBar(f"ours ingest {n}", "article") as bar:
+    with ProgressBar(f"{'store' if store else 'ours'} ingest {n}", "article") as bar:
         report = pipe.ingest([work / f"base-{n}.jsonl"], progress=bar.update)
     seconds = time.perf_counter() - started
     return {
         "chunks": report.chunks,
         "ingest_s": seconds,
         "encode_in_ingest_s": embedder.seconds,
-        "index_mb": folder_mb(folder),
+        "index_mb": index_mb(settings),
         "ingest_rss_mb": peak_rss_mb(),
         "model_load_s": model_s,
     }
 
 
-def phase_encode(work: Path, n: int, spec: str) -> dict[str, Any]:
+def phase_encode(work: Path, n: int, spec: str, store: str = "") -> dict[str, Any]:
     """The floor: encode the very texts ingest embeds, in the same batches, and nothing else."""
     embedder, _ = warm(spec)
     s = settings_for(work / "unused", spec)
@@ -212,33 +265,35 @@ def article_ranking(pipe: Pipeline, retriever: str | None = None) -> Callable[[s
     return retrieve
 
 
-def phase_ours_query(work: Path, n: int, spec: str) -> dict[str, Any]:
+def phase_ours_query(work: Path, n: int, spec: str, store: str = "") -> dict[str, Any]:
     embedder, _ = warm(spec)
-    pipe = Pipeline(settings_for(work / f"ours-{n}", spec), embedder=embedder)
+    pipe = Pipeline(target(work, str(n), spec, store), embedder=embedder)
     started = time.perf_counter()
-    pipe.index  # noqa: B018 - loads FAISS, BM25 weights and the chunk table
+    pipe.ready()  # own files: loads FAISS, BM25 weights and the chunk table; Milvus: connects and loads
     load_s = time.perf_counter() - started
     result = run_queries(load_queries(work, n), article_ranking(pipe), pipe.ask)
     return {"load_s": load_s, **result, "rss_mb": peak_rss_mb()}
 
 
-def phase_ours_incremental(work: Path, n: int, spec: str) -> dict[str, Any]:
+def phase_ours_incremental(work: Path, n: int, spec: str, store: str = "") -> dict[str, Any]:
     embedder, _ = warm(spec)
     new = work / "new.jsonl"
-    grown = Pipeline(settings_for(work / f"ours-{n}", spec), embedder=embedder)
-    grown.store.counts()  # open the docstore before the clock starts
+    grown = Pipeline(target(work, str(n), spec, store), embedder=embedder)
+    grown.has_index()  # open the docstore (or connect to Milvus) before the clock starts
     started = time.perf_counter()
     added = grown.ingest([new]).added
     incremental = time.perf_counter() - started
-    alone_dir = work / f"ours-alone-{n}"
-    shutil.rmtree(alone_dir, ignore_errors=True)
+    alone = target(work, f"alone-{n}", spec, store)
+    clear(alone)
+    fresh = Pipeline(alone, embedder=embedder)
+    fresh.has_index()
     started = time.perf_counter()
-    Pipeline(settings_for(alone_dir, spec), embedder=embedder).ingest([new])
-    alone = time.perf_counter() - started
-    return {"incremental_100_s": incremental, "alone_100_s": alone, "incremental_added": added}
+    fresh.ingest([new])
+    alone_s = time.perf_counter() - started
+    return {"incremental_100_s": incremental, "alone_100_s": alone_s, "incremental_added": added}
 
 
-def phase_lc_ingest(work: Path, n: int, spec: str) -> dict[str, Any]:
+def phase_lc_ingest(work: Path, n: int, spec: str, store: str = "") -> dict[str, Any]:
     import bench_langchain as lc
 
     embedder, _ = warm(spec)
@@ -257,7 +312,7 @@ def phase_lc_ingest(work: Path, n: int, spec: str) -> dict[str, Any]:
     }
 
 
-def phase_lc_query(work: Path, n: int, spec: str) -> dict[str, Any]:
+def phase_lc_query(work: Path, n: int, spec: str, store: str = "") -> dict[str, Any]:
     import bench_langchain as lc
 
     embedder, _ = warm(spec)
@@ -278,7 +333,7 @@ def phase_lc_query(work: Path, n: int, spec: str) -> dict[str, Any]:
     return {"load_s": load_s, **result, "rss_mb": peak_rss_mb()}
 
 
-def phase_lc_incremental(work: Path, n: int, spec: str) -> dict[str, Any]:
+def phase_lc_incremental(work: Path, n: int, spec: str, store: str = "") -> dict[str, Any]:
     import bench_langchain as lc
 
     embedder, _ = warm(spec)
@@ -296,7 +351,7 @@ def phase_lc_incremental(work: Path, n: int, spec: str) -> dict[str, Any]:
     return {"incremental_100_s": incremental, "alone_100_s": alone}
 
 
-PHASES: dict[str, Callable[[Path, int, str], dict[str, Any]]] = {
+PHASES: dict[str, Callable[[Path, int, str, str], dict[str, Any]]] = {
     "ours-ingest": phase_ours_ingest,
     "encode": phase_encode,
     "ours-query": phase_ours_query,
@@ -304,10 +359,14 @@ PHASES: dict[str, Callable[[Path, int, str], dict[str, Any]]] = {
     "lc-ingest": phase_lc_ingest,
     "lc-query": phase_lc_query,
     "lc-incremental": phase_lc_incremental,
+    # the project's pipeline with its index in --store
+    "store-ingest": phase_ours_ingest,
+    "store-query": phase_ours_query,
+    "store-incremental": phase_ours_incremental,
 }
 
 
-def run_phase(name: str, work: Path, n: int, spec: str, resume: bool) -> dict[str, Any]:
+def run_phase(name: str, work: Path, n: int, spec: str, resume: bool, store: str = "") -> dict[str, Any]:
     """Run one phase in a fresh Python process; its result is kept in WORK/results for --resume."""
     result_path = work / "results" / f"{name}-{n}.json"
     if resume and result_path.exists():
@@ -317,6 +376,8 @@ def run_phase(name: str, work: Path, n: int, spec: str, resume: bool) -> dict[st
     started = time.perf_counter()
     print(f"  {name} N={n} ...", file=sys.stderr, flush=True)
     cmd = [sys.executable, __file__, "--phase", name, "--work", str(work), "--embedder", spec, "--articles", str(n)]
+    if name.startswith("store-"):
+        cmd += ["--store", store]
     subprocess.run(cmd, check=True)
     print(f"  {name} N={n}: {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     return json.loads(result_path.read_text())
@@ -362,27 +423,37 @@ def size_entry(n: int, r: dict[str, dict[str, Any]], baseline: bool) -> dict[str
         **{k: query[k] for k in QUERY_KEYS},
     }
     if baseline:
-        lc_ingest, lc_query, lc_inc = r["lc-ingest"], r["lc-query"], r["lc-incremental"]
-        entry["baseline"] = {
-            "chunks": lc_ingest["chunks"],
-            "ingest_s": lc_ingest["ingest_s"],
-            "chunks_per_s": lc_ingest["chunks"] / lc_ingest["ingest_s"],
-            "encode_s": lc_ingest["encode_s"],
-            "encode_measured": "inside ingest",
-            "ingest_over_encode": lc_ingest["ingest_s"] / lc_ingest["encode_s"],
-            "incremental_100_s": lc_inc["incremental_100_s"],
-            "alone_100_s": lc_inc["alone_100_s"],
-            "incremental_over_alone": lc_inc["incremental_100_s"] / lc_inc["alone_100_s"],
-            "load_s": lc_query["load_s"],
-            "index_mb": lc_ingest["index_mb"],
-            "rss_mb": lc_query["rss_mb"],
-            "ingest_rss_mb": lc_ingest["ingest_rss_mb"],
-            **{k: lc_query[k] for k in QUERY_KEYS},
-        }
-        entry["ours_over_baseline"] = {
-            k: entry[k] / entry["baseline"][k] if entry["baseline"][k] else None for k in RATIO_KEYS
-        }
+        entry["baseline"] = other_entry(r["lc-ingest"], r["lc-query"], r["lc-incremental"], "encode_s")
+        entry["ours_over_baseline"] = ratios(entry, entry["baseline"])
+    if "store-ingest" in r:
+        entry["store"] = other_entry(r["store-ingest"], r["store-query"], r["store-incremental"], "encode_in_ingest_s")
+        entry["store_over_ours"] = ratios(entry["store"], entry)
     return entry
+
+
+def other_entry(ingest: dict[str, Any], query: dict[str, Any], inc: dict[str, Any], encoded: str) -> dict[str, Any]:
+    """The figures of a pipeline beside the own one (LangChain, or the own pipeline on ``--store``);
+    ``encoded`` names the ingest result holding the seconds spent in the embedder."""
+    return {
+        "chunks": ingest["chunks"],
+        "ingest_s": ingest["ingest_s"],
+        "chunks_per_s": ingest["chunks"] / ingest["ingest_s"],
+        "encode_s": ingest[encoded],
+        "encode_measured": "inside ingest",
+        "ingest_over_encode": ingest["ingest_s"] / ingest[encoded],
+        "incremental_100_s": inc["incremental_100_s"],
+        "alone_100_s": inc["alone_100_s"],
+        "incremental_over_alone": inc["incremental_100_s"] / inc["alone_100_s"],
+        "load_s": query["load_s"],
+        "index_mb": ingest["index_mb"],
+        "rss_mb": query["rss_mb"],
+        "ingest_rss_mb": ingest["ingest_rss_mb"],
+        **{k: query[k] for k in QUERY_KEYS},
+    }
+
+
+def ratios(top: dict[str, Any], bottom: dict[str, Any]) -> dict[str, float | None]:
+    return {k: top[k] / bottom[k] if top.get(k) is not None and bottom.get(k) else None for k in RATIO_KEYS}
 
 
 QUERY_KEYS = ["retrieve_ms_p50", "retrieve_ms_p95", "answer_ms_p50", "known_item_recall@10", "known_item_mrr@10"]
@@ -412,18 +483,27 @@ def markdown(report: dict[str, Any]) -> str:
         "| articles | pipeline | " + " | ".join(label for _, label, _ in TABLE) + " |",
         "|---" * (len(TABLE) + 2) + "|",
     ]
+    store = store_label(report.get("store", ""))
     for size in report["sizes"]:
         rows = [("ours", size)]
         if "baseline" in size:
             rows.append(("LangChain", size["baseline"]))
+        if "store" in size:
+            rows.append((f"ours on {store}", size["store"]))
         for label, values in rows:
             cells = [fmt.format(values[key]) if values.get(key) is not None else "–" for key, _, fmt in TABLE]
             lines.append(f"| {size['articles']:,} | {label} | " + " | ".join(cells) + " |")
-        if "ours_over_baseline" in size:
-            ratios = size["ours_over_baseline"]
-            cells = [f"{ratios[key]:.2f}x" if ratios.get(key) else "" for key, _, _ in TABLE]
-            lines.append(f"| {size['articles']:,} | ours / LangChain | " + " | ".join(cells) + " |")
+        for key, label in (("ours_over_baseline", "ours / LangChain"), ("store_over_ours", f"{store} / own files")):
+            if key in size:
+                cells = [f"{size[key][k]:.2f}x" if size[key].get(k) else "" for k, _, _ in TABLE]
+                lines.append(f"| {size['articles']:,} | {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def store_label(store: str) -> str:
+    if not store:
+        return ""
+    return "Milvus server" if MilvusStore(store, 1).remote else "Milvus Lite"
 
 
 def plot(report: dict[str, Any], out: Path) -> None:
@@ -450,6 +530,9 @@ def plot(report: dict[str, Any], out: Path) -> None:
                 ax.plot(
                     xs, [s["baseline"][key] for s in sizes], marker="s", linestyle="--", label=f"LangChain: {label}"
                 )
+            if all("store" in s for s in sizes) and key != "encode_s":
+                store = store_label(report["store"])
+                ax.plot(xs, [s["store"][key] for s in sizes], marker="^", linestyle=":", label=f"{store}: {label}")
         ax.set(xscale="log", yscale="log", xlabel="articles in the index", ylabel=ylabel)
         ax.set_title(f"{ylabel} against corpus size", fontsize=10)
         ax.grid(alpha=0.3, which="both")
@@ -473,13 +556,19 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         help="separate encoding pass only up to this size; above it the floor is the encoder's time inside ingest",
     )
+    parser.add_argument(
+        "--store",
+        default="",
+        help="also run the own pipeline with its index in Milvus: milvus:PATH.db (Milvus Lite files beside PATH) "
+        "or milvus:http://HOST:19530[#NAME] (a server)",
+    )
     parser.add_argument("--resume", action="store_true", help="keep phase results already in --work")
     parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.phase:  # a child process: one phase, one size
         n = int(args.articles[0])
-        result = PHASES[args.phase](args.work, n, args.embedder)
+        result = PHASES[args.phase](args.work, n, args.embedder, args.store if args.phase.startswith("store-") else "")
         (args.work / "results" / f"{args.phase}-{n}.json").write_text(json.dumps(result, indent=2))
         return 0
 
@@ -492,11 +581,14 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     print(f"bench: preparing {args.data} in {work}", file=sys.stderr)
     counts = prepare(args.data, work, args.articles, args.queries)
-    names = [p for p in PHASES if p != "encode" and not (args.no_baseline and p.startswith("lc-"))]
+    if args.store:
+        sized_store(args.store, "0")  # a spec that is no Milvus one fails here, before any work
+    skipped = {"encode"} | {p for p in PHASES if (args.no_baseline and p.startswith("lc-"))}
+    names = [p for p in PHASES if p not in skipped and (args.store or not p.startswith("store-"))]
     results: dict[int, dict[str, dict[str, Any]]] = {n: {} for n in counts}
     for name in sorted(names, key=lambda p: not p.startswith("lc-")):  # the baseline first, size by size
         for n in counts:
-            results[n][name] = run_phase(name, work, n, args.embedder, args.resume)
+            results[n][name] = run_phase(name, work, n, args.embedder, args.resume, args.store)
     for n in counts:  # the separate encoding passes last: at full size one is as long as an ingest
         if args.floor_max is None or n <= args.floor_max:
             results[n]["encode"] = run_phase("encode", work, n, args.embedder, args.resume)
@@ -507,6 +599,7 @@ def main(argv: list[str] | None = None) -> int:
         "queries": args.queries,
         "held_back_for_incremental": HELD_BACK,
         "data": args.data.name,
+        "store": args.store,
         "sizes": sizes,
     }
     args.out.mkdir(parents=True, exist_ok=True)

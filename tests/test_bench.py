@@ -142,3 +142,45 @@ def test_bench_refuses_a_size_larger_than_the_corpus(tmp_path: Path):
     _corpus(data, 120)
     with pytest.raises(SystemExit, match="between 1 and 20"):
         bench.main(["--articles", "500", "--data", str(data), "--work", str(tmp_path / "w"), "--embedder", "hash-64"])
+
+
+def test_bench_runs_the_own_pipeline_on_milvus_lite_beside_the_own_files(tmp_path: Path):
+    pytest.importorskip("milvus_lite", reason="the [scale] extra installs Milvus Lite")
+    from rag.pipeline import Pipeline
+    from rag.settings import Settings
+
+    bench = _load_bench()
+    data = tmp_path / "news.jsonl.gz"
+    _corpus(data, 130)
+    out, work, lite = tmp_path / "out", tmp_path / "work", tmp_path / "lite" / "bench.db"
+    argv = ["--articles", "20", "--queries", "6", "--embedder", "hash-64", "--data", str(data), "--no-baseline"]
+    assert bench.main([*argv, "--store", f"milvus:{lite}", "--out", str(out), "--work", str(work)]) == 0
+
+    report = json.loads((out / "bench.json").read_text())
+    (size,) = report["sizes"]
+    assert report["store"] == f"milvus:{lite}" and "baseline" not in size
+    store = size["store"]
+    assert store.keys() >= BASELINE_KEYS
+    # one Lite file per index, beside the one named: the 20 articles plus the 100 added, and the 100 alone
+    for name, articles in (("bench-20.db", 120), ("bench-alone-20.db", 100)):
+        settings = Settings(index_dir=tmp_path / "unused", embedder="hash-64", store=f"milvus:{lite.parent / name}")
+        pipe = Pipeline(settings)
+        assert pipe.milvus is not None and pipe.milvus.counts()[0] == articles
+        pipe.milvus.close()
+    # the same articles and chunking in either store; each headline holds a word of its own, found in both
+    assert store["chunks"] == size["chunks"] and store["index_mb"] > 0
+    assert store["known_item_recall@10"] == size["known_item_recall@10"] == 1.0
+    assert size["store_over_ours"]["retrieve_ms_p50"] == pytest.approx(
+        store["retrieve_ms_p50"] / size["retrieve_ms_p50"]
+    )
+    md = (out / "bench.md").read_text()
+    assert "| 20 | ours on Milvus Lite |" in md and "| 20 | Milvus Lite / own files |" in md
+
+
+def test_bench_refuses_a_store_that_is_not_milvus(tmp_path: Path):
+    bench = _load_bench()
+    data = tmp_path / "news.jsonl.gz"
+    _corpus(data, 120)
+    argv = ["--articles", "10", "--data", str(data), "--work", str(tmp_path / "w"), "--embedder", "hash-64"]
+    with pytest.raises(SystemExit, match=r"--store takes milvus:PATH\.db"):
+        bench.main([*argv, "--store", "postgres://db"])
