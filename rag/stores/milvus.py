@@ -468,20 +468,22 @@ class MilvusStore:
         wanted = list(dict.fromkeys(article_ids))
         if not wanted or not self._call("list collections", lambda: self.client.has_collection(self.names["stories"])):
             return {}
-        expr = self._visible(f"article_id in {json.dumps(wanted, ensure_ascii=False)}")
-        story_of = {r["article_id"]: r["story"] for r in self._all("stories", expr, ["article_id", "story"])}
+        seen = f"batch <= {self.committed()}"
+        ids = json.dumps(wanted, ensure_ascii=False)
+        story_of = {r["article_id"]: r["story"] for r in self._few("stories", f"{seen} and article_id in {ids}")}
         if not story_of:
             return {}
-        expr = self._visible(f"story in {json.dumps(sorted(set(story_of.values())), ensure_ascii=False)}")
+        stories = json.dumps(sorted(set(story_of.values())), ensure_ascii=False)
         by_story: dict[str, list[str]] = {}
-        for row in self._all("stories", expr, ["article_id", "story"]):
+        for row in self._few("stories", f"{seen} and story in {stories}"):
             by_story.setdefault(row["story"], []).append(row["article_id"])
-        members = sorted({a for ids in by_story.values() if len(ids) > 1 for a in ids})
-        if not members:
+        members = json.dumps(sorted({a for ids in by_story.values() if len(ids) > 1 for a in ids}), ensure_ascii=False)
+        if members == "[]":
             return {}
         fields = ["id", "title", "date", "date_start", "source", "url", "path"]
-        expr = self._visible(f"id in {json.dumps(members, ensure_ascii=False)}")
-        rows = sorted(self._all("articles", expr, fields), key=lambda r: (r["date_start"], r["id"]))
+        rows = sorted(
+            self._few("articles", f"{seen} and id in {members}", fields), key=lambda r: (r["date_start"], r["id"])
+        )
         story_all = {a: story for story, ids in by_story.items() for a in ids}
         listed = [
             (story_all[r["id"]], Article(r["id"], r["title"], "", r["date"] or None, r["source"], r["url"], r["path"]))
@@ -492,6 +494,15 @@ class MilvusStore:
             for a, story in story_of.items()
             if len(by_story.get(story, [])) > 1
         }
+
+    def _few(self, name: str, expr: str, fields: Sequence[str] = ("article_id", "story")) -> list[dict[str, Any]]:
+        """The rows matching ``expr`` when they are known to be few (one query, no iterator)."""
+        return list(
+            self._call(
+                "read rows",
+                partial(self.client.query, self.names[name], filter=expr, output_fields=list(fields), limit=16_384),
+            )
+        )
 
     # ---- reading ------------------------------------------------------------------------------
     def articles(self, ids: Iterable[str]) -> dict[str, Article]:
