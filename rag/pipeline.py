@@ -37,7 +37,7 @@ from rag.locking import WriteLock
 from rag.retrieval import DateRange, Hit, SearchIndex, make_retriever
 from rag.settings import Settings
 from rag.stores.files import Manifest, Store
-from rag.stores.milvus import MilvusRetriever, MilvusStore, idf, is_milvus
+from rag.stores.milvus import MilvusRetriever, MilvusStore, WriterLease, idf, is_milvus
 from rag.stories import StoryIndex, StoryRow, band_keys, same_passage, signature
 
 _EMBED_STEP = 256  # chunks embedded between progress updates
@@ -181,7 +181,8 @@ class Pipeline:
         """
         with WriteLock(self.lock_dir, wait=wait):
             if self.milvus is not None:
-                return self._ingest_milvus(items, progress)
+                with WriterLease(self.milvus, wait=wait):  # writers on other machines
+                    return self._ingest_milvus(items, progress)
             return self._ingest_locked(items, progress)
 
     @property
@@ -191,8 +192,8 @@ class Pipeline:
 
     @property
     def lock_dir(self) -> Path:
-        """Where the write lock lives: the index folder, or beside a Milvus Lite file. A Milvus server's
-        writers are kept apart only on one machine (the lock is this machine's)."""
+        """Where this machine's write lock lives: the index folder, or beside a Milvus Lite file. Writers on
+        several machines meet at a Milvus index's lease (``rag.stores.milvus.WriterLease``)."""
         if self.milvus is not None and not self.milvus.remote:
             return Path(self.milvus.uri + ".lock")
         return self.store.dir
@@ -287,6 +288,8 @@ class Pipeline:
                     owner.append(number)
 
             def batch_progress(done: int, first: int = first) -> None:
+                if self.milvus is not None and self.milvus.lease is not None:
+                    self.milvus.lease.keep()  # a live writer's lease never runs out while it embeds
                 if progress:
                     progress(first + done, len(fresh))
 

@@ -154,6 +154,58 @@ def test_an_interrupted_milvus_batch_stays_invisible_and_the_next_ingest_complet
     assert rows[0]["count(*)"] == reader.milvus.counts()[1]  # the interrupted batch's rows were removed
 
 
+def _someone_else(store, until: float) -> None:  # type: ignore[no-untyped-def]
+    """Write the lease of a writer on another machine into ``store``."""
+    import json
+
+    holder = {"id": "elsewhere", "who": "process 7 on ingest-2 (since 2026-11-22 08:00:00)", "until": until}
+    store._put_meta({"writer": json.dumps(holder)})
+
+
+def test_a_milvus_writer_on_another_machine_keeps_an_ingest_out_until_its_lease_runs_out(
+    settings: Settings, corpus_dir: Path, tmp_path: Path
+):
+    import time
+
+    from rag.locking import IndexBusy
+
+    stored = replace(settings, store=f"milvus:{tmp_path / 'news.db'}")
+    pipe = Pipeline(stored, embedder=HashEmbedder(64))
+    assert pipe.milvus is not None
+    pipe.ingest([corpus_dir / "hamburg.txt"])
+    assert pipe.milvus.state()["writer"] == ""  # given up after the ingest
+    _someone_else(pipe.milvus, time.time() + 600)
+    with pytest.raises(IndexBusy, match="process 7 on ingest-2"):
+        pipe.ingest([corpus_dir], wait=False)
+    assert pipe.milvus.counts()[0] == 1
+    _someone_else(pipe.milvus, time.time() - 1)  # that writer died and its lease ran out
+    assert pipe.ingest([corpus_dir], wait=False).added == 2
+
+
+def test_a_milvus_writer_that_lost_its_lease_does_not_make_its_batch_visible(
+    settings: Settings, corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import time
+
+    from rag.stores.milvus import MilvusStore
+
+    stored = replace(settings, store=f"milvus:{tmp_path / 'news.db'}", batch_articles=2)
+    add_batch = MilvusStore.add_batch
+
+    def taken_over_after_the_first_batch(self: MilvusStore, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        if self.committed() == 1:  # another writer took the lease (this one seemed dead) while it embedded
+            _someone_else(self, time.time() + 600)
+        add_batch(self, *args, **kwargs)
+
+    monkeypatch.setattr(MilvusStore, "add_batch", taken_over_after_the_first_batch)
+    with pytest.raises(RagError, match="took over the index"):
+        Pipeline(stored, embedder=HashEmbedder(64)).ingest([corpus_dir])
+    monkeypatch.setattr(MilvusStore, "add_batch", add_batch)
+    reader = Pipeline(stored, embedder=HashEmbedder(64))
+    assert reader.milvus is not None and reader.milvus.counts()[0] == 2  # the second batch stayed invisible
+    assert reader.milvus.state()["writer"] != ""  # the other writer's lease is left alone
+
+
 def test_a_milvus_server_that_is_down_is_one_line_naming_it(tmp_path: Path):
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "HF_HUB_OFFLINE": "1"}
     run = subprocess.run(

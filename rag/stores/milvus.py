@@ -22,6 +22,10 @@ import json
 import logging
 import math
 import os
+import socket
+import sys
+import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
@@ -32,6 +36,7 @@ import numpy as np
 from rag.chunking import Chunk
 from rag.corpus import Article, date_bounds
 from rag.errors import IndexMissing, RagError
+from rag.locking import IndexBusy
 from rag.retrieval import DateRange, Hit
 from rag.stories import BANDS, StoryRow, band_keys
 
@@ -91,6 +96,7 @@ class MilvusStore:
         }
         self._client: Any = None
         self.remote = self.uri.startswith(("http://", "https://", "tcp://", "unix:"))
+        self.lease: WriterLease | None = None  # held while this process ingests
 
     # ---- connection ---------------------------------------------------------------------------
     @property
@@ -139,7 +145,8 @@ class MilvusStore:
     # ---- schema -------------------------------------------------------------------------------
     def create(self, manifest: dict[str, Any], only: str | None = None) -> None:
         """Create the collections of a new index and record what it is built with (``only="stories"``: just
-        the story collection, which indexes from before stories lack)."""
+        the story collection, which indexes from before stories lack; ``only="meta"``: the collection the
+        writer's lease is kept in, before the index exists)."""
         from pymilvus import DataType, Function, FunctionType
 
         c = self.client
@@ -179,7 +186,7 @@ class MilvusStore:
         short = {"max_length": 2048}
         day = {"max_length": 10}
 
-        def create_all() -> None:
+        def meta() -> None:
             collection(
                 "meta",
                 [
@@ -188,6 +195,9 @@ class MilvusStore:
                     ("none", DataType.FLOAT_VECTOR, {"dim": 2}),
                 ],
             )
+
+        def create_all() -> None:
+            meta()
             collection(
                 "articles",
                 [
@@ -260,7 +270,7 @@ class MilvusStore:
                 ],
             )
 
-        self._call("create its collections", create_all if only is None else stories)
+        self._call("create its collections", {None: create_all, "stories": stories, "meta": meta}[only])
 
     def add_story_collection(self) -> bool:
         """Give an index built before stories its (empty) story collection; True if it had none."""
@@ -429,6 +439,8 @@ class MilvusStore:
         ):
             self._insert(name, table)
         newest = max([meta.get("newest", "")] + [e for _, e in dated.values() if e])
+        if self.lease is not None:
+            self.lease.renew()  # a writer that lost its lease must not make its batch visible
         # the batch becomes visible with this one write
         self._put_meta({"committed": str(batch), "chunks": str(first + len(chunks)), "newest": newest})
 
@@ -436,6 +448,8 @@ class MilvusStore:
         """Write the stories of articles already indexed (an index from before stories) as a batch of their own."""
         batch = self.committed() + 1
         self._insert("stories", _story_rows(stories, batch))
+        if self.lease is not None:
+            self.lease.renew()
         self._put_meta({"committed": str(batch)})
 
     def _insert(self, name: str, rows: list[dict[str, Any]]) -> None:
@@ -623,6 +637,97 @@ class MilvusStore:
         if self._client is not None:
             self._client.close()
             self._client = None
+
+
+class WriterLease:
+    """One writer per Milvus index across machines, as far as Milvus allows: a lease in the index's
+    ``meta`` collection naming its holder (host, process, since) and when it runs out.
+
+    A writer takes a free or run-out lease, waits ``settle_s`` and reads it back (two writers that wrote
+    at nearly the same time both see the one written last, and the other steps back); it renews the lease
+    before each batch becomes visible and gives it up at the end. A writer killed without giving it up
+    blocks others until its lease runs out (``lease_s`` after its last batch). Milvus has no
+    compare-and-set, so two writers starting within one round trip of each other could in principle
+    both hold it; the renewal before every commit stops the one that lost it at its next batch, before
+    that batch is visible. The machine's file lock (``rag.locking``) still keeps a machine's own writers
+    apart.
+    """
+
+    def __init__(
+        self,
+        store: MilvusStore,
+        wait: bool = True,
+        say: Callable[[str], None] | None = None,
+        lease_s: float = 900.0,
+        settle_s: float | None = None,
+    ) -> None:
+        self.store, self.wait, self.lease_s = store, wait, lease_s
+        # a Lite file lives on one machine, where the file lock already keeps writers apart
+        self.settle_s = settle_s if settle_s is not None else (1.0 if store.remote else 0.0)
+        self.written = 0.0
+        self.say = say or (lambda text: print(text, file=sys.stderr, flush=True))
+        started = time.strftime("%Y-%m-%d %H:%M:%S")
+        self.id = uuid.uuid4().hex
+        self.who = f"process {os.getpid()} on {socket.gethostname()} (since {started})"
+
+    def holder(self) -> dict[str, Any] | None:
+        """The lease as stored, if someone holds it and it has not run out."""
+        raw = self.store._meta().get("writer", "")
+        held = json.loads(raw) if raw else None
+        return held if held and float(held.get("until", 0)) > time.time() else None
+
+    def _write(self) -> None:
+        self.written = time.time()
+        record = {"id": self.id, "who": self.who, "until": self.written + self.lease_s}
+        self.store._put_meta({"writer": json.dumps(record)})
+
+    def keep(self) -> None:
+        """Renew the lease if a tenth of it has passed (called while a batch is embedded)."""
+        if time.time() - self.written > self.lease_s / 10:
+            self.renew()
+
+    def __enter__(self) -> WriterLease:
+        if not self.store._call("list collections", lambda: self.store.client.has_collection(self.store.names["meta"])):
+            self.store.create({}, only="meta")
+        told = False
+        while True:
+            held = self.holder()
+            if held is None or held["id"] == self.id:
+                self._write()
+                time.sleep(self.settle_s)
+                held = self.holder()
+                if held is not None and held["id"] == self.id:
+                    self.store.lease = self
+                    return self
+            if held is None:
+                continue
+            if not self.wait:
+                raise IndexBusy(
+                    f"{self.store.spec} is being written by {held['who']}; try again when it has finished "
+                    "(or leave out --no-wait to wait for it)",
+                    f"In den Index {self.store.spec} schreibt gerade {held['who']}; bitte später erneut versuchen.",
+                )
+            if not told:
+                self.say(f"rag: waiting for {held['who']} to finish writing {self.store.spec} …")
+                told = True
+            time.sleep(min(5.0, max(0.1, float(held["until"]) - time.time())))
+
+    def renew(self) -> None:
+        """Extend the lease; raise if another writer holds it now."""
+        held = self.holder()
+        if held is not None and held["id"] != self.id:
+            raise RagError(
+                f"{self.store.spec}: another writer, {held['who']}, took over the index while this ingest ran "
+                "(its lease had run out); this batch was not made visible. Run one ingest at a time",
+                f"In den Index {self.store.spec} schreibt inzwischen {held['who']}; dieser Stapel wurde verworfen.",
+            )
+        self._write()
+
+    def __exit__(self, kind: object, err: object, tb: object) -> None:
+        self.store.lease = None
+        held = self.holder()
+        if held is not None and held["id"] == self.id:
+            self.store._put_meta({"writer": ""})
 
 
 def date_expr(filters: DateRange | None) -> str:
