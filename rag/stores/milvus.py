@@ -136,9 +136,13 @@ class MilvusStore:
                 f"Milvus unter {self.uri} antwortet nicht ({what}); läuft der Server?",
             ) from None
 
+    def _has(self, name: str) -> bool:
+        """Whether the index's collection ``name`` (``meta``, ``stories``, …) exists."""
+        return bool(self._call("list collections", partial(self.client.has_collection, self.names[name])))
+
     def exists(self) -> bool:
         """Whether the index was created: its state is written after all its collections."""
-        if not self._call("list collections", lambda: self.client.has_collection(self.names["meta"])):
+        if not self._has("meta"):
             return False
         return "manifest" in self._meta()
 
@@ -274,7 +278,7 @@ class MilvusStore:
 
     def add_story_collection(self) -> bool:
         """Give an index built before stories its (empty) story collection; True if it had none."""
-        if self._call("list collections", lambda: self.client.has_collection(self.names["stories"])):
+        if self._has("stories"):
             return False
         self.create({}, only="stories")
         return True
@@ -313,7 +317,7 @@ class MilvusStore:
         last = self.committed()
         removed = 0
         for name in ("articles", "chunks", "sentences", "terms", "stories"):
-            if not self._call("list collections", partial(self.client.has_collection, self.names[name])):
+            if not self._has(name):
                 continue  # the stories of an index from before them
             result = self._call(
                 "remove an unfinished batch", partial(self.client.delete, self.names[name], filter=f"batch > {last}")
@@ -480,7 +484,7 @@ class MilvusStore:
     def copies(self, article_ids: Iterable[str]) -> dict[str, list[Article]]:
         """For each article that has syndicated copies: the copies (without their text), oldest first."""
         wanted = list(dict.fromkeys(article_ids))
-        if not wanted or not self._call("list collections", lambda: self.client.has_collection(self.names["stories"])):
+        if not wanted or not self._has("stories"):
             return {}
         seen = f"batch <= {self.committed()}"
         ids = json.dumps(wanted, ensure_ascii=False)
@@ -687,7 +691,7 @@ class WriterLease:
             self.renew()
 
     def __enter__(self) -> WriterLease:
-        if not self.store._call("list collections", lambda: self.store.client.has_collection(self.store.names["meta"])):
+        if not self.store._has("meta"):
             self.store.create({}, only="meta")
         told = False
         while True:
