@@ -5,7 +5,7 @@
 The hybrid already rewards a question's terms meeting in one sentence (the best-sentence share of
 the lexical score). Proximity models go further: the sequential dependence model (Metzler and Croft,
 SIGIR 2005) scores pairs of query terms that occur next to each other or inside a small window.
-This study re-scores the hybrid's top 20 passages as ``(1 - w) * minmax(fused) + w * minmax(prox)``,
+This study re-scores the hybrid's top 20 passages as ``(1 - w) * _minmax(fused) + w * _minmax(prox)``,
 where ``prox`` sums, over pairs of the question's content stems, the pair's idf times a saturated
 count of the passage's places where both occur within ``WINDOW`` tokens (an adjacent pair in the
 question's order counts double). The pair idf is taken over the 240 paragraphs. w is chosen on the
@@ -27,6 +27,7 @@ from rag import metrics
 from rag.evaluation import load_dataset
 from rag.lexical import GermanAnalyzer
 from rag.pipeline import Pipeline
+from rag.retrieval import _minmax
 from rag.settings import Settings
 
 DEPTH = 20
@@ -49,21 +50,18 @@ def adjacent(tokens: list[str]) -> Counter[tuple[str, str]]:
     return Counter(pairwise(tokens))
 
 
-def proximity(q: list[str], doc: list[str], idf: dict[tuple[str, str], float]) -> float:
+Pairs = tuple[Counter[tuple[str, str]], Counter[tuple[str, str]]]  # (within the window, adjacent in order)
+
+
+def proximity(q: list[str], doc: Pairs, idf: dict[tuple[str, str], float]) -> float:
     """Sum over the question's stem pairs of idf * saturated co-occurrence count (adjacent in order counts double)."""
-    near = pairs_near(doc, WINDOW)
-    nextto = adjacent(doc)
+    near, nextto = doc
     score = 0.0
-    for a, b in {(a, b) if a < b else (b, a) for a, b in combinations(dict.fromkeys(q), 2) if a != b}:
+    for a, b in {(a, b) if a < b else (b, a) for a, b in combinations(dict.fromkeys(q), 2)}:
         tf = near.get((a, b), 0) + nextto.get((a, b), 0) + nextto.get((b, a), 0)
         if tf:
             score += idf.get((a, b), idf[("", "")]) * tf / (tf + 1.2)
     return score
-
-
-def minmax(x: np.ndarray) -> np.ndarray:
-    lo, hi = x.min(), x.max()
-    return (x - lo) / (hi - lo) if hi > lo else np.zeros_like(x)
 
 
 def main() -> None:
@@ -82,7 +80,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         pipe = Pipeline(Settings(index_dir=Path(tmp)))
         pipe.ingest_items(docs)
-        tokens: dict[tuple[str, int], list[str]] = {}
+        pairs: dict[tuple[str, int], Pairs] = {}  # per chunk, counted once however many questions retrieve it
         for q in data.questions:
             hits = pipe.retrieve(q.question, DEPTH, "hybrid")
             if not hits:
@@ -91,9 +89,10 @@ def main() -> None:
             prox = []
             for h in hits:
                 key = (h.article.id, h.chunk.index)
-                if key not in tokens:
-                    tokens[key] = analyzer.tokens(h.chunk.text)
-                prox.append(proximity(qt, tokens[key], idf))
+                if key not in pairs:
+                    words = analyzer.tokens(h.chunk.text)
+                    pairs[key] = (pairs_near(words, WINDOW), adjacent(words))
+                prox.append(proximity(qt, pairs[key], idf))
             gold = set(q.gold)
             fused = np.array([h.score for h in hits])
             rows.append((half_of[next(iter(gold))], [h.article.id for h in hits], fused, np.array(prox), gold))
@@ -102,7 +101,7 @@ def main() -> None:
         sums = dict.fromkeys(NAMES, 0.0)
         chosen = [r for r in rows if half is None or r[0] == half]
         for _, ids, fused, prox, gold in chosen:
-            order = np.argsort(-((1 - w) * minmax(fused) + w * minmax(prox)), kind="stable")
+            order = np.argsort(-((1 - w) * _minmax(fused) + w * _minmax(prox)), kind="stable")
             got = metrics.retrieval_metrics(metrics.document_ranking([ids[i] for i in order][:10]), gold)
             for k in NAMES:
                 sums[k] += got[k]

@@ -30,6 +30,7 @@ from sklearn.linear_model import LogisticRegression
 
 from rag import metrics
 from rag.answer import ExtractiveGenerator
+from rag.answer.extractive import _coverage
 from rag.answer.quotes import passage_sentences
 from rag.evaluation import load_dataset
 from rag.pipeline import Pipeline
@@ -70,8 +71,7 @@ def main() -> None:
             top = max(h.score for h in hits) or 1.0
 
             def share(text: str, _wanted: set[str] = wanted) -> float:
-                found = set(gen.analyzer.tokens(text))
-                return len(_wanted & found) / len(_wanted) if _wanted else 0.0
+                return _coverage(_wanted, set(gen.analyzer.tokens(text)))
 
             feats, gold, hand = [], [], []
             for c in scored.ranked:
@@ -82,11 +82,10 @@ def main() -> None:
                 after = text[spans[at + 1][0] : spans[at + 1][1]] if at + 1 < len(spans) else ""
                 own = set(gen.analyzer.tokens(f"{c.hit.article.title} {c.text}"))
                 words = gen.analyzer.tokens(c.text)
-                coverage = (c.score - 0.5 * c.cosine - (gen.fit_bonus if c.fits else 0.0)) / 0.5
                 feats.append(
                     [
                         c.cosine,
-                        coverage,
+                        c.coverage,
                         float(c.fits),
                         sum(weights.get(t, 1.0) for t in wanted & own) / total,
                         c.number - 1,

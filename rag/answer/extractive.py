@@ -134,6 +134,7 @@ class Candidate:
     score: float
     fits: bool  # holds what the question type asks for
     cosine: float = 0.0  # of the question to this sentence
+    coverage: float = 0.0  # share of the question's content words in the sentence or its headline
 
     @property
     def text(self) -> str:
@@ -261,7 +262,7 @@ class ExtractiveGenerator:
             if quoted_at.get(hit.article.id):
                 distance = min(abs(s - at) for at in quoted_at[hit.article.id])
                 score += self.fit_bonus * max(0.0, 1.0 - distance / _NEAR_CHARS)
-            scored.append(Candidate(number, hit, s, e, score, fits, cos))
+            scored.append(Candidate(number, hit, s, e, score, fits, cos, coverage))
         if info.kind == SAID and speaker:
             scored = [c for c in scored if c.fits]  # only what that person said; anyone else's words are no answer
         elif bare and info.kind in _FACT_KINDS:
