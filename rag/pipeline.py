@@ -259,9 +259,10 @@ class Pipeline:
         if self.milvus.exists():
             self.check_index()
             self.milvus.remove_unfinished()
-            if self.milvus.add_story_collection():  # an index from before stories: sign its articles first
-                unsigned = self.milvus.unsigned_articles()
-                self.milvus.add_stories(self._milvus_stories(unsigned))
+            if self.milvus.outdated():  # an index of an older layout: sign what it has not, index the band keys
+                signed = self.milvus.stories()
+                unsigned = self.milvus.unsigned_articles(signed)
+                self.milvus.upgrade(self._milvus_stories(unsigned, signed), signed)
                 report.signed = len(unsigned)
         else:
             self.milvus.create(asdict(self.manifest()))
@@ -344,12 +345,16 @@ class Pipeline:
         signed = [(article_id, signature(text)) for article_id, text in articles]
         return _assign_stories(signed, index, self.store.signatures)
 
-    def _milvus_stories(self, articles: list[tuple[str, str]]) -> list[StoryRow]:
+    def _milvus_stories(
+        self, articles: list[tuple[str, str]], found: dict[str, tuple[str, np.ndarray]] | None = None
+    ) -> list[StoryRow]:
         """``_stories`` on Milvus: the candidates are the indexed articles sharing a band key with the new ones,
-        found by one filter, so that no ingest reads every signature."""
+        found by one indexed filter, so that no ingest reads every signature (``found``: the candidates when
+        they are known, id -> (story, signature))."""
         assert self.milvus is not None
         signed = [(article_id, signature(text)) for article_id, text in articles]
-        found = self.milvus.story_candidates([k for _, sig in signed for k in band_keys(sig)])
+        if found is None:
+            found = self.milvus.story_candidates([k for _, sig in signed for k in band_keys(sig)])
         rows = [(b, key, a, story) for a, (story, sig) in found.items() for b, key in enumerate(band_keys(sig))]
         index = StoryIndex(rows)
         return _assign_stories(signed, index, lambda ids: {a: found[a][1] for a in ids if a in found})

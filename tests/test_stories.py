@@ -102,15 +102,97 @@ def test_a_copy_ingested_later_joins_the_story_of_one_already_indexed(store_sett
     assert all(not h.also for h in hits if h.article.id == "c-hafen")
 
 
-def test_a_milvus_index_from_before_stories_is_signed_at_its_next_ingest(settings, tmp_path):
+def _older_milvus_index(pipe: Pipeline, with_stories: bool) -> None:
+    """Turn ``pipe``'s Milvus index into one an earlier version wrote: before stories (no story or band-key
+    collection), or layout 1 (band keys in an array field of the stories, no band-key collection)."""
+    from pymilvus import DataType
+
+    store = pipe.milvus
+    assert store is not None
+    kept = store.client.query(store.names["stories"], filter="batch >= 0", output_fields=["*"]) if with_stories else []
+    for name in ("stories", "bandkeys"):
+        store.client.drop_collection(store.names[name])
+    store.client.delete(store.names["meta"], filter='key == "layout"')
+    if not with_stories:
+        return
+    schema = store.client.create_schema(auto_id=False)
+    schema.add_field("article_id", DataType.VARCHAR, is_primary=True, max_length=64)
+    schema.add_field("story", DataType.VARCHAR, max_length=64)
+    schema.add_field("signature", DataType.VARCHAR, max_length=4096)
+    schema.add_field("bands", DataType.ARRAY, element_type=DataType.INT64, max_capacity=32)
+    schema.add_field("batch", DataType.INT64)
+    schema.add_field("none", DataType.FLOAT_VECTOR, dim=2)
+    index = store.client.prepare_index_params()
+    index.add_index("none", index_type="FLAT", metric_type="IP")
+    store.client.create_collection(store.names["stories"], schema=schema, index_params=index)
+    from rag.stores.milvus import _unhex
+    from rag.stories import band_keys
+
+    for row in kept:
+        row["bands"] = band_keys(_unhex(row["signature"]))
+    store.client.insert(store.names["stories"], kept)
+
+
+def _milvus(settings: Settings, tmp_path: Path) -> Pipeline:
     pytest.importorskip("milvus_lite", reason="the [scale] extra installs Milvus Lite")
-    milvus = replace(settings, store=f"milvus:{tmp_path / 'old.db'}")
-    pipe = Pipeline(milvus, embedder=HashEmbedder(64))
+    return Pipeline(replace(settings, store=f"milvus:{tmp_path / 'old.db'}"), embedder=HashEmbedder(64))
+
+
+def test_a_milvus_index_from_before_stories_is_signed_at_its_next_ingest(settings, tmp_path):
+    pipe = _milvus(settings, tmp_path)
     pipe.ingest_items(_copies()[:2])
-    assert pipe.milvus is not None
-    pipe.milvus.client.drop_collection(pipe.milvus.names["stories"])  # as an index built before stories existed
-    assert all(not h.also for h in pipe.retrieve("Telefonat Putin Trump", 5))  # readable, each its own story
-    report = pipe.ingest_items(_copies()[2:])
-    assert report.signed == 2 and report.added == 1
-    hits = pipe.retrieve("Telefonat Putin Trump Peskow", 5)
+    _older_milvus_index(pipe, with_stories=False)
+    old = _milvus(settings, tmp_path)
+    assert old.milvus is not None and old.milvus.outdated()
+    assert all(not h.also for h in old.retrieve("Telefonat Putin Trump", 5))  # readable, each its own story
+    report = old.ingest_items(_copies()[2:])
+    assert report.signed == 2 and report.added == 1 and not old.milvus.outdated()
+    hits = old.retrieve("Telefonat Putin Trump Peskow", 5)
     assert hits[0].also and hits[0].also[0].id in ("a-zeit", "b-tsp")
+
+
+def test_a_milvus_index_with_band_keys_in_an_array_gets_their_collection_at_its_next_ingest(
+    settings, tmp_path, monkeypatch
+):
+    from rag.stores.milvus import MilvusStore
+
+    pipe = _milvus(settings, tmp_path)
+    first, second, other = _copies()
+    pipe.ingest_items([first, other])
+    _older_milvus_index(pipe, with_stories=True)
+    put_meta = MilvusStore._put_meta
+
+    def dies_at_the_upgrades_commit(self: MilvusStore, values: dict[str, str]) -> None:
+        if "layout" in values:
+            raise KeyboardInterrupt
+        put_meta(self, values)
+
+    monkeypatch.setattr(MilvusStore, "_put_meta", dies_at_the_upgrades_commit)
+    with pytest.raises(KeyboardInterrupt):
+        _milvus(settings, tmp_path).ingest_items([second])
+    monkeypatch.setattr(MilvusStore, "_put_meta", put_meta)
+    old = _milvus(settings, tmp_path)
+    assert old.milvus is not None and old.milvus.outdated()  # the interrupted upgrade is invisible
+    assert old.milvus.known_article_ids() == {"a-zeit", "c-hafen"}
+    from rag.stories import band_keys
+
+    assert old.milvus.story_candidates(band_keys(signature(first.text))) == {}  # nor are its band-key rows
+    report = old.ingest_items([second])  # upgrades, then finds the copy through the band-key collection
+    assert report.signed == 0 and report.added == 1 and not old.milvus.outdated()
+    hits = old.retrieve("Telefonat Putin Trump Peskow", 5)
+    assert hits[0].article.id in ("a-zeit", "b-tsp") and len(hits[0].also) == 1
+    keys = old.milvus.client.query(old.milvus.names["bandkeys"], filter="batch >= 0", output_fields=["count(*)"])
+    assert keys[0]["count(*)"] == 3 * 32  # one row per band of each article, none left twice by the interruption
+
+
+def test_a_milvus_band_key_lookup_with_more_rows_than_one_answer_holds_reads_them_all(settings, tmp_path, monkeypatch):
+    from rag.stores import milvus
+    from rag.stories import band_keys
+
+    pipe = _milvus(settings, tmp_path)
+    first, second, other = _copies()
+    pipe.ingest_items([first, second, other])
+    assert pipe.milvus is not None
+    monkeypatch.setattr(milvus, "_LIMIT", 1)  # one row an answer: the lookup must page through the rest
+    found = pipe.milvus.story_candidates(band_keys(signature(first.text)))
+    assert set(found) == {"a-zeit", "b-tsp"} and found["a-zeit"][0] == found["b-tsp"][0]

@@ -5,8 +5,9 @@ full text (BM25 through Milvus's own ``BM25`` function over a German analyzer: s
 lowercase, Snowball German stemmer), every chunk's sentences (for the hybrid's best-sentence
 evidence), the document frequencies of this project's analyzer's terms (for the answerer's idf
 weights), and each article's story (syndicated copies, ``rag.stories``: its MinHash signature, and its
-band keys in an array field, so that a new article's candidates are one filter away and no ingest reads
-every signature). The date filter is a Milvus filter expression.
+band keys, one row per key in a collection of their own with an inverted index, so that a new article's
+candidates are one indexed filter away and no ingest reads every story). The date filter is a Milvus
+filter expression.
 
 Milvus has no transactions over several rows, so visibility is a watermark: every row carries the
 number of the ingest batch that wrote it, readers only see ``batch <= committed``, and a batch
@@ -14,6 +15,11 @@ becomes visible when its number is written as ``committed`` after all its rows. 
 interrupted is invisible, and the next ingest deletes its rows before writing (under the index's
 write lock). Milvus requires a vector field in every collection; the collections that need none
 (articles, terms, meta) carry a two-dimensional zero vector.
+
+An index records its layout in ``meta``; the next ingest brings an older one up to date in one batch of
+its own (``MilvusStore.upgrade``). Layout 1 kept the band keys in an array field of the stories, which
+Milvus Lite cannot index: every lookup read every story, and ingest time grew with the square of the
+archive (evals/reports/bench/milvus-lite/README.md). Indexes from before stories have no layout either.
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ from rag.corpus import Article, date_bounds
 from rag.errors import IndexMissing, RagError
 from rag.locking import IndexBusy
 from rag.retrieval import DateRange, Hit
-from rag.stories import BANDS, StoryRow, band_keys
+from rag.stories import StoryRow, band_keys
 
 # gRPC's core logs to stderr: a line at every fork (Ray starting its workers beside Milvus Lite's in-process
 # server) and, during a long ingest, the Lite server's refusal of the client's keep-alive pings (the client
@@ -55,7 +61,13 @@ ANALYZER = {"tokenizer": "standard", "filter": ["lowercase"]}
 MAX_TEXT_BYTES = 1_048_576  # Milvus's longest VARCHAR
 _ZERO = [0.0, 0.0]
 _PAGE = 1000  # rows asked for at once (ids in one filter, rows in one query)
+_LIMIT = 16_384  # Milvus's most rows in one query's answer
+# band keys looked up by one query: at 27,937 articles (894,000 keys) a query costs Lite ~1.4 s however few keys
+# it names; 6,400 keys took 9.9 s in pages of 1,000 and 1.4 s in one, against 46.6 s for layout 1's array
+# (evals/studies/band_keys.log)
+_KEYS = 10_000
 _SENTENCES = 64  # sentence ids are chunk id * 64 + n
+LAYOUT = "2"  # band keys in their own collection (see the module's docstring)
 
 
 class StoreUnavailable(RagError):
@@ -92,11 +104,13 @@ class MilvusStore:
         if not prefix.replace("_", "").isalnum():
             raise RagError(f"the index name after # in {spec!r} may hold only letters, digits and _")
         self.names = {
-            name: f"{prefix}_{name}" for name in ("meta", "articles", "chunks", "sentences", "terms", "stories")
+            name: f"{prefix}_{name}"
+            for name in ("meta", "articles", "chunks", "sentences", "terms", "stories", "bandkeys")
         }
         self._client: Any = None
         self.remote = self.uri.startswith(("http://", "https://", "tcp://", "unix:"))
         self.lease: WriterLease | None = None  # held while this process ingests
+        self._old_stories: bool | None = None  # whether the story collection has layout 1's band-key array
 
     # ---- connection ---------------------------------------------------------------------------
     @property
@@ -149,19 +163,23 @@ class MilvusStore:
     # ---- schema -------------------------------------------------------------------------------
     def create(self, manifest: dict[str, Any], only: str | None = None) -> None:
         """Create the collections of a new index and record what it is built with (``only="stories"``: just
-        the story collection, which indexes from before stories lack; ``only="meta"``: the collection the
+        the story and band-key collections that older indexes lack; ``only="meta"``: the collection the
         writer's lease is kept in, before the index exists)."""
         from pymilvus import DataType, Function, FunctionType
 
         c = self.client
 
-        def collection(name: str, fields: list[tuple[str, Any, dict[str, Any]]], bm25: bool = False) -> None:
+        def collection(
+            name: str, fields: list[tuple[str, Any, dict[str, Any]]], bm25: bool = False, lookup: str = ""
+        ) -> None:
             if c.has_collection(self.names[name]):  # left by a creation that was interrupted
                 return
             schema = c.create_schema(auto_id=False)
             for field_name, kind, options in fields:
                 schema.add_field(field_name, kind, **options)
             index = c.prepare_index_params()
+            if lookup:  # a scalar field filtered by value: without an index Milvus reads every row
+                index.add_index(lookup, index_type="INVERTED")
             if bm25:
                 schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
                 schema.add_function(
@@ -259,7 +277,8 @@ class MilvusStore:
                 ],
             )
             stories()
-            self._put_meta({"manifest": json.dumps(manifest), "committed": "0", "chunks": "0", "newest": ""})
+            state = {"manifest": json.dumps(manifest), "committed": "0", "chunks": "0", "newest": "", "layout": LAYOUT}
+            self._put_meta(state)
 
         def stories() -> None:
             collection(
@@ -268,20 +287,41 @@ class MilvusStore:
                     ("article_id", DataType.VARCHAR, key),
                     ("story", DataType.VARCHAR, {"max_length": 64}),
                     ("signature", DataType.VARCHAR, {"max_length": 4096}),  # hex of 128 unsigned 64-bit values
-                    ("bands", DataType.ARRAY, {"element_type": DataType.INT64, "max_capacity": BANDS}),
                     ("batch", DataType.INT64, {}),
                     ("none", DataType.FLOAT_VECTOR, {"dim": 2}),
                 ],
             )
+            collection(
+                "bandkeys",
+                [
+                    ("id", DataType.VARCHAR, {"is_primary": True, "max_length": 80}),  # article id:band
+                    ("key", DataType.INT64, {}),
+                    ("article_id", DataType.VARCHAR, {"max_length": 64}),
+                    ("batch", DataType.INT64, {}),
+                    ("none", DataType.FLOAT_VECTOR, {"dim": 2}),
+                ],
+                lookup="key",
+            )
 
         self._call("create its collections", {None: create_all, "stories": stories, "meta": meta}[only])
 
-    def add_story_collection(self) -> bool:
-        """Give an index built before stories its (empty) story collection; True if it had none."""
-        if self._has("stories"):
-            return False
+    def outdated(self) -> bool:
+        """Whether the index was built with an older layout (``upgrade`` brings it up to date)."""
+        return self._meta().get("layout") != LAYOUT
+
+    def upgrade(self, signed: Sequence[StoryRow], stories: dict[str, tuple[str, np.ndarray]]) -> None:
+        """Bring an older index up to this layout as one batch: the stories of the articles it has not
+        signed (``signed``, for an index from before stories) and the band keys of every story, the ones it
+        has (``stories``: article id -> (story, signature)) and the new. Call under the write lock, after
+        ``remove_unfinished``; an interrupted upgrade is invisible, and the next ingest does it again."""
         self.create({}, only="stories")
-        return True
+        batch = self.committed() + 1
+        self._insert("stories", self._story_rows(signed, batch))
+        known = [StoryRow(a, story, sig) for a, (story, sig) in stories.items()]
+        self._insert("bandkeys", _band_rows([*known, *signed], batch))
+        if self.lease is not None:
+            self.lease.renew()
+        self._put_meta({"committed": str(batch), "layout": LAYOUT})
 
     def manifest(self) -> dict[str, Any]:
         if not self.exists():
@@ -316,9 +356,9 @@ class MilvusStore:
         """Delete the rows of batches that never committed (an interrupted ingest); call under the write lock."""
         last = self.committed()
         removed = 0
-        for name in ("articles", "chunks", "sentences", "terms", "stories"):
+        for name in ("articles", "chunks", "sentences", "terms", "stories", "bandkeys"):
             if not self._has(name):
-                continue  # the stories of an index from before them
+                continue  # the stories or band keys of an older index
             result = self._call(
                 "remove an unfinished batch", partial(self.client.delete, self.names[name], filter=f"batch > {last}")
             )
@@ -439,7 +479,8 @@ class MilvusStore:
             ("chunks", chunk_rows),
             ("sentences", sentence_rows),
             ("terms", term_rows),
-            ("stories", _story_rows(stories, batch)),
+            ("stories", self._story_rows(stories, batch)),
+            ("bandkeys", _band_rows(stories, batch)),
         ):
             self._insert(name, table)
         newest = max([meta.get("newest", "")] + [e for _, e in dated.values() if e])
@@ -448,13 +489,24 @@ class MilvusStore:
         # the batch becomes visible with this one write
         self._put_meta({"committed": str(batch), "chunks": str(first + len(chunks)), "newest": newest})
 
-    def add_stories(self, stories: Sequence[StoryRow]) -> None:
-        """Write the stories of articles already indexed (an index from before stories) as a batch of their own."""
-        batch = self.committed() + 1
-        self._insert("stories", _story_rows(stories, batch))
-        if self.lease is not None:
-            self.lease.renew()
-        self._put_meta({"committed": str(batch)})
+    def _story_rows(self, stories: Sequence[StoryRow], batch: int) -> list[dict[str, Any]]:
+        rows = [
+            {
+                "article_id": r.article_id,
+                "story": r.story,
+                "signature": r.signature.astype("<u8").tobytes().hex(),
+                "batch": batch,
+                "none": _ZERO,
+            }
+            for r in stories
+        ]
+        if self._old_stories is None:
+            described = self._call("read its layout", partial(self.client.describe_collection, self.names["stories"]))
+            self._old_stories = any(f["name"] == "bands" for f in described["fields"])
+        if self._old_stories:  # layout 1's collection still asks for the band keys it kept in an array
+            for row, r in zip(rows, stories, strict=True):
+                row["bands"] = band_keys(r.signature)
+        return rows
 
     def _insert(self, name: str, rows: list[dict[str, Any]]) -> None:
         for at in range(0, len(rows), _PAGE):
@@ -464,22 +516,35 @@ class MilvusStore:
     def story_candidates(self, keys: Sequence[int]) -> dict[str, tuple[str, np.ndarray]]:
         """Indexed articles sharing a band key with ``keys``: article id -> (story, signature). A key of one
         band that equals another band's selects a few extra candidates, which the similarity then rejects."""
-        found: dict[str, tuple[str, np.ndarray]] = {}
         wanted = sorted(set(keys))
-        for at in range(0, len(wanted), _PAGE):
-            expr = self._visible(f"array_contains_any(bands, {wanted[at : at + _PAGE]})")
-            for row in self._all("stories", expr, ["article_id", "story", "signature"]):
-                found[row["article_id"]] = (row["story"], _unhex(row["signature"]))
-        return found
+        ids: set[str] = set()
+        for at in range(0, len(wanted), _KEYS):
+            expr = self._visible(f"key in {wanted[at : at + _KEYS]}")
+            rows = self._few("bandkeys", expr, ["article_id"])
+            if len(rows) == _LIMIT:  # more than one answer holds
+                rows = list(self._all("bandkeys", expr, ["article_id"]))
+            ids.update(row["article_id"] for row in rows)
+        return self.stories(sorted(ids))
 
-    def unsigned_articles(self) -> list[tuple[str, str]]:
-        """``(id, text)`` of the articles without a story (indexed before stories existed)."""
-        signed = {row["article_id"] for row in self._all("stories", self._visible(), ["article_id"])}
-        return [
-            (row["id"], row["text"])
-            for row in self._all("articles", self._visible(), ["id", "text"])
-            if row["id"] not in signed
-        ]
+    def stories(self, ids: Sequence[str] | None = None) -> dict[str, tuple[str, np.ndarray]]:
+        """The stories of the articles ``ids`` (all signed articles when None): id -> (story, signature)."""
+        if not self._has("stories"):
+            return {}  # an index from before stories
+        fields = ["article_id", "story", "signature"]
+        pages = [self._visible()] if ids is None else []
+        for at in range(0, len(ids or []), _PAGE):
+            pages.append(self._visible(f"article_id in {json.dumps(list(ids or [])[at : at + _PAGE])}"))
+        return {
+            row["article_id"]: (row["story"], _unhex(row["signature"]))
+            for expr in pages
+            for row in self._all("stories", expr, fields)
+        }
+
+    def unsigned_articles(self, signed: Iterable[str]) -> list[tuple[str, str]]:
+        """``(id, text)`` of the articles not in ``signed`` (those indexed before stories existed)."""
+        known = set(signed)
+        rows = self._all("articles", self._visible(), ["id", "text"])
+        return [(row["id"], row["text"]) for row in rows if row["id"] not in known]
 
     def copies(self, article_ids: Iterable[str]) -> dict[str, list[Article]]:
         """For each article that has syndicated copies: the copies (without their text), oldest first."""
@@ -518,7 +583,7 @@ class MilvusStore:
         return list(
             self._call(
                 "read rows",
-                partial(self.client.query, self.names[name], filter=expr, output_fields=list(fields), limit=16_384),
+                partial(self.client.query, self.names[name], filter=expr, output_fields=list(fields), limit=_LIMIT),
             )
         )
 
@@ -742,17 +807,12 @@ def date_expr(filters: DateRange | None) -> str:
     return f'date_start != "" and date_end >= "{lo}" and date_start <= "{hi}"'
 
 
-def _story_rows(stories: Sequence[StoryRow], batch: int) -> list[dict[str, Any]]:
+def _band_rows(stories: Sequence[StoryRow], batch: int) -> list[dict[str, Any]]:
+    """One row per band key of each story's signature."""
     return [
-        {
-            "article_id": r.article_id,
-            "story": r.story,
-            "signature": r.signature.astype("<u8").tobytes().hex(),
-            "bands": band_keys(r.signature),
-            "batch": batch,
-            "none": _ZERO,
-        }
+        {"id": f"{r.article_id}:{band}", "key": key, "article_id": r.article_id, "batch": batch, "none": _ZERO}
         for r in stories
+        for band, key in enumerate(band_keys(r.signature))
     ]
 
 
