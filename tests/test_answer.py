@@ -154,6 +154,27 @@ def test_sentences_quoted_before_in_a_conversation_are_not_quoted_again(pipe: Pi
     }
 
 
+def test_a_follow_up_that_only_earlier_quotes_answer_quotes_them_again_and_says_so():
+    from rag.answer.extractive import AGAIN_DE
+    from rag.chunking import Chunk
+    from rag.corpus import Article
+    from rag.retrieval import Hit
+
+    text = (
+        "Moskau bestätigt ein Telefonat. Am Freitag gab der Kreml-Sprecher Dmitri Peskow an, dass Trump und "
+        "Putin am Samstag telefonieren werden. In Washington war das Wetter mild."
+    )
+    hit = Hit(Chunk("a", text, 0, len(text)), 0.9, Article("a", "Telefonat", text, "2017-01", "zeit.de"))
+    generator = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0)
+    quoted = frozenset({("a", text.index("Am Freitag"))})  # the first answer quoted Peskow's only sentence
+    context = AskContext(topic="Wann telefonierten Trump und Putin?", speaker="Trump", quoted=quoted)
+    answer = generator.generate("Und was sagte Peskow dazu?", [hit], context)
+    assert not answer.declined and answer.parts[0].text == AGAIN_DE
+    assert [c.text for c in answer.citations] == [text[text.index("Am Freitag") : text.index(" In Washington")]]
+    assert answer.text.startswith(f"{AGAIN_DE} Laut dem Artikel vom Januar 2017: Am Freitag")
+    assert generator.generate("Und was sagte Scholz dazu?", [hit], context).declined  # quoted nobody: still declined
+
+
 @pytest.mark.parametrize("question", ["", "   \n ", "x" * 501])
 def test_empty_or_overlong_questions_get_a_clear_error(pipe: Pipeline, question: str):
     with pytest.raises(QuestionError, match=r"empty|characters") as err:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -151,6 +151,10 @@ def article_date(date: str | None, english: bool) -> str | None:
         return f"{month} {date[:4]}"
     day = int(date[8:10])
     return f"{day} {month} {date[:4]}" if english else f"{day}. {month} {date[:4]}"
+
+
+AGAIN_DE = "Wie oben schon zitiert."  # before quotes a follow-up repeats from an earlier answer
+AGAIN_EN = "As quoted above."
 
 
 def framing(date: str | None, english: bool) -> str | None:
@@ -322,25 +326,35 @@ class ExtractiveGenerator:
     # ---- answering ------------------------------------------------------------------------------
     def generate(self, question: str, hits: list[Hit], context: AskContext | None = None) -> Answer:
         started = time.perf_counter()
+        context = context or AskContext()
+        answer = self._answer(question, hits, context)
+        if answer.declined and context.quoted:
+            # a follow-up that only sentences quoted before answer ("Und was sagte Peskow dazu?" after an
+            # answer that quoted him): quote them again, said as such, rather than claim the articles are silent
+            again = self._answer(question, hits, replace(context, quoted=frozenset()))
+            if not again.declined:
+                frame = Part(AGAIN_EN if read_question(question).english else AGAIN_DE)
+                parts = [frame, *again.parts]
+                answer = replace(again, text=_text(parts), parts=parts)
+        return replace(answer, timings={**answer.timings, "generate_ms": _ms(started)})
+
+    def _answer(self, question: str, hits: list[Hit], context: AskContext) -> Answer:
         scored = self.score_sentences(question, hits, context)
         info = scored.info
         if info.kind == SUMMARY and hits and self._on_topic(question, info, hits[0]):
-            chosen = self._summary(hits, context or AskContext())
-        elif self.answers(scored, hits) < self.min_probability or self.unknown_names(info, hits):
+            chosen = self._summary(hits, context)
+        elif not scored.ranked or self.answers(scored, hits) < self.min_probability or self.unknown_names(info, hits):
             chosen = []
         else:
             chosen = self._choose(info, scored.ranked)
         if not chosen:
             text = DECLINE_EN if info.english else DECLINE_DE
-            return Answer(text, [], hits, {"generate_ms": _ms(started)}, True, [Part(text)], info.kind)
+            return Answer(text, [], hits, {}, True, [Part(text)], info.kind)
         parts = _parts(chosen, info.english)
         citations = [Citation(c.number, c.hit.article.id, c.start, c.end, c.text) for c in chosen]
-        text = " ".join(f"{p.text} [{p.number}]" if p.number else p.text for p in parts)
         # every quote is its passage's own words: supported by construction (framing sentences claim nothing)
         verified = tuple(CheckedSentence(p.text, (p.number,), True) for p in parts if p.number)
-        return Answer(
-            text, citations, hits, {"generate_ms": _ms(started)}, False, parts, info.kind, verification=verified
-        )
+        return Answer(_text(parts), citations, hits, {}, False, parts, info.kind, verification=verified)
 
     def _choose(self, info: QuestionInfo, ranked: list[Candidate]) -> list[Candidate]:
         best = ranked[0]
@@ -436,6 +450,10 @@ def _parts(chosen: list[Candidate], english: bool) -> list[Part]:
             previous = c.hit.article.id
         parts.append(Part(shown(c.text), c.number))
     return parts
+
+
+def _text(parts: list[Part]) -> str:
+    return " ".join(f"{p.text} [{p.number}]" if p.number else p.text for p in parts)
 
 
 def _ms(started: float) -> float:
