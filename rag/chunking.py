@@ -65,6 +65,13 @@ ABBREVIATIONS = frozenset(
         "min",
         "mio",
         "mrd",
+        "mr",  # English titles in quoted or translated copy: "Mr. Smith", "Rev. Al Sharpton", "Gov. Newsom"
+        "mrs",
+        "rev",
+        "gov",
+        "rep",
+        "capt",
+        "sgt",
         "nr",
         "nrn",
         "o.ä",

@@ -20,6 +20,16 @@ def test_abbreviations_ordinals_and_initials_do_not_end_sentences():
     ]
 
 
+def test_english_titles_do_not_end_sentences():
+    text = "Den Gottesdienst leitete Rev. Al Sharpton. Mr. Biden und Gov. Newsom kamen. Sie fanden das Gen. Es hilft."
+    assert _sentences(text) == [
+        "Den Gottesdienst leitete Rev. Al Sharpton.",
+        "Mr. Biden und Gov. Newsom kamen.",
+        "Sie fanden das Gen.",  # a German noun that is also an English title's short form still ends one
+        "Es hilft.",
+    ]
+
+
 def test_quotes_and_question_marks_end_sentences_after_the_closing_quote():
     text = "Er sagte: „Wir kommen.“ Dann ging er. Wer bleibt? „Niemand!“ Sie lachte."
     assert _sentences(text) == ["Er sagte: „Wir kommen.“", "Dann ging er.", "Wer bleibt?", "„Niemand!“", "Sie lachte."]
