@@ -19,7 +19,7 @@ write lock). Milvus requires a vector field in every collection; the collections
 An index records its layout in ``meta``; the next ingest brings an older one up to date in one batch of
 its own (``MilvusStore.upgrade``). Layout 1 kept the band keys in an array field of the stories, which
 Milvus Lite cannot index: every lookup read every story, and ingest time grew with the square of the
-archive (evals/reports/bench/milvus-lite/README.md). Indexes from before stories have no layout either.
+archive (evals/studies/band_keys.py). Indexes from before stories have no layout either.
 """
 
 from __future__ import annotations
