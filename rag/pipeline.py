@@ -262,7 +262,8 @@ class Pipeline:
             if self.milvus.outdated():  # an index of an older layout: sign what it has not, index the band keys
                 signed = self.milvus.stories()
                 unsigned = self.milvus.unsigned_articles(signed)
-                self.milvus.upgrade(self._milvus_stories(unsigned, signed), signed)
+                new = self._milvus_stories(unsigned, signed) if unsigned else []  # else no index of the whole archive
+                self.milvus.upgrade(new, signed)
                 report.signed = len(unsigned)
         else:
             self.milvus.create(asdict(self.manifest()))

@@ -531,9 +531,14 @@ class MilvusStore:
         if not self._has("stories"):
             return {}  # an index from before stories
         fields = ["article_id", "story", "signature"]
-        pages = [self._visible()] if ids is None else []
-        for at in range(0, len(ids or []), _PAGE):
-            pages.append(self._visible(f"article_id in {json.dumps(list(ids or [])[at : at + _PAGE])}"))
+        seen = self._visible()  # one read of the watermark for every page
+        if ids is None:
+            pages = [seen]
+        else:
+            wanted = list(ids)
+            pages = [
+                f"{seen} and article_id in {json.dumps(wanted[at : at + _PAGE])}" for at in range(0, len(wanted), _PAGE)
+            ]
         return {
             row["article_id"]: (row["story"], _unhex(row["signature"]))
             for expr in pages
