@@ -118,6 +118,9 @@ class TimedEmbedder:
         self.seconds += time.perf_counter() - started
         return rows
 
+    def embed_query(self, text: str) -> Any:
+        return self.inner.embed_query(text)
+
 
 def warm(spec: str) -> tuple[TimedEmbedder, float]:
     """The embedder with its model loaded (the load is timed and returned, never counted in a phase)."""

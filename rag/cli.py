@@ -11,6 +11,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from rag.embedding import EMBEDDER_HELP
 from rag.errors import RagError
 
 EXIT_OK, EXIT_ERROR, EXIT_SKIPPED = 0, 1, 3
@@ -27,7 +28,7 @@ def _llm_option(parser: argparse.ArgumentParser) -> None:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index-dir", type=Path, help="index folder (default: index/, or $RAG_INDEX_DIR)")
-    parser.add_argument("--embedder", help="use-multilingual (default), minilm, st:PATH_OR_NAME, hash-DIM")
+    parser.add_argument("--embedder", help=EMBEDDER_HELP)
     parser.add_argument(
         "--store",
         metavar="URI",

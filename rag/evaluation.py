@@ -22,6 +22,7 @@ from rag.answer import Answer
 from rag.answer.check import unsupported
 from rag.answer.llm import LLMGenerator
 from rag.corpus import Article, article_id
+from rag.embedding import EMBEDDER_HELP
 from rag.errors import DatasetError
 from rag.pipeline import Pipeline
 from rag.settings import Settings
@@ -313,7 +314,7 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--chunk-overlap", type=int, help="sentences repeated between chunks")
     parser.add_argument("--hybrid-weight", type=float, help="dense share of the fused score (default 0.5)")
     parser.add_argument("--index-dir", type=Path, help="index to ask (JSON Lines datasets only)")
-    parser.add_argument("--embedder", help="use-multilingual (default), minilm, st:PATH_OR_NAME, hash-DIM")
+    parser.add_argument("--embedder", help=EMBEDDER_HELP)
     parser.add_argument("--store", metavar="URI", help="the index's store (default: files; milvus:PATH.db, milvus:URL)")
     parser.add_argument("--llm", metavar="SPEC", help="who writes the answers (default none; see rag ask --help)")
 

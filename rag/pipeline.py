@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from rag.answer import Answer, AskContext, ExtractiveGenerator, Generator
+from rag.answer import Answer, AskContext, ExtractiveGenerator, Generator, answerable
 from rag.answer.backends import chat_model
 from rag.answer.conversation import Conversation
 from rag.answer.llm import LLMGenerator
@@ -115,7 +115,12 @@ class Pipeline:
         """
         self.settings = settings
         self.explicit_chunking = explicit_chunking
-        self.embedder = embedder or make_embedder(settings.embedder, settings.embed_threads or None)
+        threads = settings.embed_threads or None
+        self.embedder = embedder or make_embedder(settings.embedder, threads)
+        # the answerer's decline model was fitted on USE cosines (rag/answer/answerable.py), so answers
+        # are scored with USE whatever embeds the index; a test's own embedder serves both
+        same = embedder is not None or self.embedder.name == answerable.EMBEDDER
+        self.answer_embedder = self.embedder if same else make_embedder(answerable.EMBEDDER, threads)
         self.store = Store(settings.index_dir)
         # --store milvus:…: the index lives in Milvus (rag.stores.milvus); None: the project's own files
         self.milvus = MilvusStore(settings.store, self.embedder.dim) if is_milvus(settings.store) else None
@@ -435,7 +440,7 @@ class Pipeline:
     def generator(self) -> Generator:
         if self._generator is None:
             extractive = ExtractiveGenerator(
-                self.embedder, self.content_words, known_terms=self.known_terms, term_weights=self.term_weights
+                self.answer_embedder, self.content_words, known_terms=self.known_terms, term_weights=self.term_weights
             )
             model = chat_model(self.settings.llm)
             self._generator = (
@@ -627,7 +632,7 @@ class Pipeline:
         return " ".join(self.analyzer.tokens(query))
 
     def _embed_query(self, query: str) -> np.ndarray:
-        return self.embedder.embed([query])[0].astype(np.float32)
+        return self.embedder.embed_query(query).astype(np.float32)
 
     def reference_date(self) -> date | None:
         """What relative dates count from: the ``reference_date`` setting, else the newest article's last day."""

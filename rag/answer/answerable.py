@@ -27,6 +27,8 @@ import numpy as np
 
 TermWeights = Callable[[list[str]], dict[str, float]]  # stemmed terms -> their idf in the index
 
+# the cosines among the features are this embedder's: the answerer uses it whatever embeds the index
+EMBEDDER = "use-multilingual"
 FEATURES = ("score", "idf_best", "gap", "idf_top", "pairs_top", "cos_top", "cos_best", "n_terms")
 # fitted by evals/studies/calibrate_refusal.py (standardisation folded in); see that script's report
 WEIGHTS = np.array([-1.2611, 2.0131, 6.5025, 5.8561, -0.1142, -0.4441, 5.3245, -0.0238])
