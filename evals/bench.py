@@ -52,7 +52,7 @@ from rag.answer import ExtractiveGenerator
 from rag.chunking import chunk_text
 from rag.cli import ProgressBar
 from rag.corpus import Article, load_path
-from rag.embedding import Embedder, make_embedder
+from rag.embedding import DEFAULT_EMBEDDER, Embedder, make_embedder
 from rag.pipeline import _EMBED_STEP, Pipeline, indexed_text
 from rag.settings import Settings
 from rag.stores.milvus import MilvusStore, is_milvus, location
@@ -552,7 +552,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("evals/reports/bench"), help="folder for the reports")
     parser.add_argument("--work", type=Path, help="folder for indexes and phase results (default: a temp folder)")
     parser.add_argument("--queries", type=int, default=200, help="headline queries per size (default 200)")
-    parser.add_argument("--embedder", default=Settings().embedder, help="embedder spec (default: the project's)")
+    parser.add_argument("--embedder", default=DEFAULT_EMBEDDER, help="embedder spec (default: the project's)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the LangChain pipeline")
     parser.add_argument(
         "--floor-max",

@@ -30,7 +30,7 @@ from rag.answer.question import is_english
 from rag.chunking import Chunk, chunk_text, content_sentences
 from rag.corpus import Article, FieldMap, Skipped, iter_files, load_path, parse_date
 from rag.dates import DateScope, dates_in_question
-from rag.embedding import Embedder, make_embedder
+from rag.embedding import DEFAULT_EMBEDDER, Embedder, make_embedder
 from rag.errors import IndexMissing, QuestionError, RagError
 from rag.lexical import COMPOUNDS, DROP_STOP_WORDS, GermanAnalyzer, Vocabulary, term_counts
 from rag.locking import WriteLock
@@ -62,6 +62,20 @@ class IngestReport:
         if self.signed:
             parts.append(f"{self.signed} indexed articles checked for syndicated copies")
         return ", ".join(parts) + f" in {self.seconds:.1f} s"
+
+
+def _embedder_of(settings: Settings) -> str | None:
+    """The embedder named by the manifest of the own-files index in ``settings.index_dir``, if there is one.
+
+    A Milvus index keeps its manifest in Milvus, which needs a connection: it is asked with the
+    default unless ``--embedder`` says otherwise (and says so if they differ).
+    """
+    if settings.store:
+        return None
+    try:
+        return Store(settings.index_dir).read_manifest().embedder
+    except RagError:  # none yet, or damaged: the first use of the index says which
+        return None
 
 
 def indexed_text(article: Article, chunk: Chunk, with_title: bool) -> str:
@@ -113,6 +127,8 @@ class Pipeline:
         explicit_chunking: the user chose the chunking settings; an existing index with other
             chunking is then refused instead of its own settings being adopted.
         """
+        if not settings.embedder:  # nobody chose a model: the index's own, as with its chunking
+            settings = replace(settings, embedder=_embedder_of(settings) or DEFAULT_EMBEDDER)
         self.settings = settings
         self.explicit_chunking = explicit_chunking
         threads = settings.embed_threads or None

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from rag.embedding import DEFAULT_EMBEDDER
 from rag.errors import RagError
 
 RETRIEVERS = ("hybrid", "dense", "bm25")
@@ -26,7 +25,8 @@ class Settings:
     # milvus:http://HOST:19530 (a Milvus server; token from MILVUS_TOKEN)
     store: str = ""
     ray: str = ""  # embed ingest batches on Ray: "local" (a Ray on this machine) or a cluster's address
-    embedder: str = DEFAULT_EMBEDDER
+    # "": the model that embedded the index in index_dir, or the default (DEFAULT_EMBEDDER) for a new one
+    embedder: str = ""
     chunk_chars: int = 800
     chunk_overlap: int = 1
     title_in_index: bool = True

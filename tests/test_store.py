@@ -107,6 +107,20 @@ def test_crash_before_commit_leaves_no_rows_and_stray_files_are_removed(pipe: Pi
     assert not stray.exists()  # the ingest started by cleaning up what an earlier crash left
 
 
+def test_an_index_is_asked_with_its_own_embedder_unless_one_is_named(pipe: Pipeline, settings: Settings):
+    unnamed = Pipeline(replace(settings, embedder=""))  # no --embedder, no RAG_EMBEDDER
+    assert unnamed.embedder.name == "hash-64" and unnamed.settings.embedder == "hash-64"
+    assert _hits(unnamed, "Hafen Pandemie") == _hits(pipe, "Hafen Pandemie")
+    from_env = Settings.from_env({"RAG_INDEX_DIR": str(settings.index_dir)})
+    assert from_env.embedder == "" and Pipeline(from_env).embedder.name == "hash-64"
+    # a new index gets the default; a named model is taken as named, and refused if the index has another
+    assert Pipeline(replace(settings, index_dir=settings.index_dir.parent / "new", embedder="")).settings.embedder == (
+        "use-multilingual"
+    )
+    with pytest.raises(EmbedderMismatch, match="--embedder hash-64"):
+        Pipeline(replace(settings, embedder="hash-32")).retrieve("Hafen", 1)
+
+
 def test_other_embedder_or_chunking_is_refused(pipe: Pipeline, settings: Settings):
     with pytest.raises(EmbedderMismatch, match="embedder: index has 'hash-64'") as other:
         Pipeline(replace(settings, embedder="hash-32"), embedder=HashEmbedder(32)).retrieve("Hafen", 1)

@@ -24,7 +24,7 @@ from bench import DEPTH, article_ranking
 from headline_check import samples
 from stopwords_check import known_item
 
-from rag.embedding import make_embedder
+from rag.embedding import DEFAULT_EMBEDDER, make_embedder
 from rag.pipeline import Pipeline
 from rag.settings import Settings
 
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=500, help="held-out headlines (default 500)")
     parser.add_argument("--seed", type=int, default=7, help="the headline check's choosing sample, left out")
     parser.add_argument("--test-seed", type=int, default=11, help="the headline check's confirming sample")
-    parser.add_argument("--embedder", default=Settings().embedder)
+    parser.add_argument("--embedder", default=DEFAULT_EMBEDDER)
     args = parser.parse_args(argv)
     ours_dir, lc_dir = args.work / f"ours-{args.articles}", args.work / f"lc-{args.articles}"
     for folder in (ours_dir, lc_dir):
