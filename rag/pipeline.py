@@ -134,8 +134,8 @@ class Pipeline:
         threads = settings.embed_threads or None
         self.embedder = embedder or make_embedder(settings.embedder, threads)
         # the answerer's decline model was fitted on USE cosines (rag/answer/answerable.py), so answers
-        # are scored with USE whatever embeds the index; a test's own embedder serves both
-        same = embedder is not None or self.embedder.name == answerable.EMBEDDER
+        # are scored with USE whatever model embeds the index, even one passed in; the tests' fake serves both
+        same = self.embedder.name == answerable.EMBEDDER or self.embedder.name.startswith("hash-")
         self.answer_embedder = self.embedder if same else make_embedder(answerable.EMBEDDER, threads)
         self.store = Store(settings.index_dir)
         # --store milvus:…: the index lives in Milvus (rag.stores.milvus); None: the project's own files

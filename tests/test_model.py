@@ -94,14 +94,19 @@ def test_e5_index_retrieves_with_e5_and_answers_with_use(tmp_path: Path):
     pipe = Pipeline(Settings(index_dir=index, embedder="e5-small"))
     pipe.ingest([SEEDS])
     assert pipe.embedder.name == "e5-small" and pipe.manifest().embedder == "e5-small"
-    # the decline model's cosine features were fitted on USE, so answers are scored with USE
+    # the decline model's cosine features were fitted on USE, so answers are scored with USE,
+    # also when the e5 embedder is passed in (as the benchmark does)
     assert pipe.answer_embedder.name == "use-multilingual"
+    passed = Pipeline(Settings(index_dir=index), embedder=pipe.embedder)
+    assert passed.embedder is pipe.embedder and passed.answer_embedder.name == "use-multilingual"
     hits = pipe.retrieve("Wo trafen sich russische und US-amerikanische Diplomaten?", 1, "dense")
     assert hits[0].article.id == _seed_id("004")
     answer = pipe.ask("Mit wem erwartete Trump ein Gespräch?")
     assert not answer.declined and {c.article_id for c in answer.citations} == {_seed_id("000")}
-    with pytest.raises(EmbedderMismatch, match="e5-small"):
-        Pipeline(Settings(index_dir=index)).retrieve("Trump", 1)
+    # asked later without naming a model, the index is asked with its own; naming USE is refused
+    assert Pipeline(Settings(index_dir=index)).retrieve("Istanbul Diplomaten", 1)[0].article.id == _seed_id("004")
+    with pytest.raises(EmbedderMismatch, match="--embedder e5-small"):
+        Pipeline(Settings(index_dir=index, embedder="use-multilingual")).retrieve("Trump", 1)
 
 
 # ---- the answers issue 10 reported, each asked on the seeds with default settings -------------------------
