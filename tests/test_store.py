@@ -124,7 +124,7 @@ def test_an_index_is_asked_with_its_own_embedder_unless_one_is_named(pipe: Pipel
 def test_other_embedder_or_chunking_is_refused(pipe: Pipeline, settings: Settings):
     with pytest.raises(EmbedderMismatch, match="embedder: index has 'hash-64'") as other:
         Pipeline(replace(settings, embedder="hash-32"), embedder=HashEmbedder(32)).retrieve("Hafen", 1)
-    assert "--embedder hash-64 (or RAG_EMBEDDER=hash-64)" in str(other.value)  # says how to ask it
+    assert "(--embedder hash-64, or RAG_EMBEDDER=hash-64)" in str(other.value)  # says how to ask it
     with pytest.raises(EmbedderMismatch, match="chunk_chars: index has 160, settings ask for 500") as chunking:
         Pipeline(replace(settings, chunk_chars=500), embedder=HashEmbedder(64), explicit_chunking=True).ingest([])
     assert "--embedder" not in str(chunking.value)

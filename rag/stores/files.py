@@ -100,7 +100,7 @@ class Manifest:
         if diffs:
             # an index is asked with the model that embedded it: say how to choose that model
             name = self.embedder
-            how = f" --embedder {name} (or RAG_EMBEDDER={name})" if other.embedder != name else ""
+            how = f" (--embedder {name}, or RAG_EMBEDDER={name})" if other.embedder != name else ""
             raise EmbedderMismatch(
                 f"index {index_dir} was built with other settings ({'; '.join(diffs)}); "
                 f"use the index's settings{how}, or build a new index with --index-dir"
