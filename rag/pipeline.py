@@ -64,8 +64,8 @@ class IngestReport:
         return ", ".join(parts) + f" in {self.seconds:.1f} s"
 
 
-def _embedder_of(settings: Settings) -> str | None:
-    """The embedder named by the manifest of the own-files index in ``settings.index_dir``, if there is one.
+def _embedder_of(store: Store, settings: Settings) -> str | None:
+    """The embedder named by the manifest of the own-files index ``store``, if there is one.
 
     A Milvus index keeps its manifest in Milvus, which needs a connection: it is asked with the
     default unless ``--embedder`` says otherwise (and says so if they differ).
@@ -73,7 +73,7 @@ def _embedder_of(settings: Settings) -> str | None:
     if settings.store:
         return None
     try:
-        return Store(settings.index_dir).read_manifest().embedder
+        return store.read_manifest().embedder
     except RagError:  # none yet, or damaged: the first use of the index says which
         return None
 
@@ -127,8 +127,9 @@ class Pipeline:
         explicit_chunking: the user chose the chunking settings; an existing index with other
             chunking is then refused instead of its own settings being adopted.
         """
+        self.store = Store(settings.index_dir)
         if not settings.embedder:  # nobody chose a model: the index's own, as with its chunking
-            settings = replace(settings, embedder=_embedder_of(settings) or DEFAULT_EMBEDDER)
+            settings = replace(settings, embedder=_embedder_of(self.store, settings) or DEFAULT_EMBEDDER)
         self.settings = settings
         self.explicit_chunking = explicit_chunking
         threads = settings.embed_threads or None
@@ -137,7 +138,6 @@ class Pipeline:
         # are scored with USE whatever model embeds the index, even one passed in; the tests' fake serves both
         same = self.embedder.name == answerable.EMBEDDER or self.embedder.name.startswith("hash-")
         self.answer_embedder = self.embedder if same else make_embedder(answerable.EMBEDDER, threads)
-        self.store = Store(settings.index_dir)
         # --store milvus:…: the index lives in Milvus (rag.stores.milvus); None: the project's own files
         self.milvus = MilvusStore(settings.store, self.embedder.dim) if is_milvus(settings.store) else None
         self.analyzer = GermanAnalyzer(settings.drop_stop_words, settings.split_compounds)  # the BM25 index's

@@ -17,6 +17,7 @@ repeated here so that every variant is scored from one set of cached score vecto
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
@@ -26,7 +27,6 @@ from pathlib import Path
 import numpy as np
 
 from rag import metrics
-from rag.chunking import Chunk
 from rag.embedding import make_embedder
 from rag.evaluation import load_dataset
 from rag.lexical import GermanAnalyzer
@@ -64,18 +64,12 @@ def main() -> None:
     pipe.ingest_items(dataset.documents or [])
     idx = pipe.index
     table = idx.table
-    articles = idx.store.articles(dict.fromkeys(table.article_ids))
-    texts = []
-    for r in range(idx.size):
-        a = articles[table.article_ids[r]]
-        start, end = int(table.starts[r]), int(table.ends[r])
-        texts.append(indexed_text(a, Chunk(a.id, a.text[start:end], start, end, int(table.idx[r])), True))
+    every = np.arange(idx.size)
+    texts = [indexed_text(h.article, h.chunk, True) for h in idx.hits(every, np.zeros(idx.size))]
     print(f"{len(dataset.questions)} questions, {idx.size} chunks", flush=True)
 
     # encoding speed: each embedder in a process of its own, so that thread settings take effect
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
-        import json
-
         json.dump(texts[: args.time_passages], handle)
     for spec in ("use-multilingual", "e5-small"):
         for threads in args.threads.split(","):
@@ -85,11 +79,11 @@ def main() -> None:
             runs = json.loads(out.stdout.strip().splitlines()[-1])
             rate = args.time_passages / statistics.median(runs)
             print(f"encode {spec:16} threads={threads}: {rate:6.1f} passages/s (median of 3)", flush=True)
+    Path(handle.name).unlink()
 
     e5 = make_embedder("e5-small", settings.embed_threads)
     e5_rows = e5.embed(texts)
     dropped = GermanAnalyzer(drop_stop_words=True)
-    every = np.arange(idx.size)
     cache = []
     for q in dataset.questions:
         entry: dict = {"gold": q.gold}
