@@ -167,6 +167,26 @@ def _heading_before(text: str, newline: int) -> bool:
     return not previous or previous.endswith("\n") or previous[-1] in _SENTENCE_END
 
 
+def is_heading(text: str, start: int, end: int) -> bool:
+    """Whether the sentence ``text[start:end]`` is a heading: a short line of its own without final punctuation.
+
+    A subheading ("Russland-USA-Gespräch in Istanbul") names a topic; it states no fact a quote could
+    answer with, so the answerer does not quote it.
+
+    Example:
+        >>> text = "Er sprach in Moskau.\\n\\nGespräch in Istanbul\\n\\nDiplomaten trafen sich."
+        >>> [is_heading(text, s, e) for s, e in split_sentences(text)]
+        [False, True, False]
+    """
+    line = text[start:end]
+    if "\n" in line or not line or line[-1] in _SENTENCE_END or len(line) > _HEADING_MAX_CHARS:
+        return False
+    before = text[:start].rstrip(" \t\r")
+    after = text[end:].lstrip(" \t\r")
+    alone = (not before or before.endswith("\n")) and (not after or after.startswith("\n"))
+    return alone and len(line.split()) >= 2 and "," not in line
+
+
 @lru_cache(maxsize=1)
 def _function_words() -> frozenset[str]:
     from bm25s.stopwords import STOPWORDS_GERMAN

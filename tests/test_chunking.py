@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from rag.chunking import chunk_text, content_sentences, split_sentences
+from rag.chunking import chunk_text, content_sentences, is_heading, split_sentences
 from tests.conftest import ROOT
 
 
@@ -95,6 +95,19 @@ def test_headings_and_blank_lines_end_sentences_unless_the_sentence_goes_on():
     # the seed's quote runs on after a blank line: "…bewegen?",\n\nerklärte er …
     text = 'Warum Sanktionen verhängen?",\n\nerklärte er in einem Interview. Danach ging er.'
     assert _sentences(text) == ['Warum Sanktionen verhängen?",\n\nerklärte er in einem Interview.', "Danach ging er."]
+
+
+def test_a_subheading_is_told_from_sentences_and_from_hard_wrapped_lines():
+    seed = (ROOT / "seeds/004_4194296787ad2279.txt").read_text(encoding="utf-8")
+    headings = [seed[s:e] for s, e in split_sentences(seed) if is_heading(seed, s, e)]
+    assert headings == ["Russland-USA-Gespräch in Istanbul"]
+    assert [is_heading(t, 0, len(t)) for t in ("Ende des Satzes.", "Neue Regeln im Osten", "Wahl")] == [
+        False,
+        True,
+        False,  # one word is no heading
+    ]
+    wrapped = "sagte eine Telekom-Sprecherin dem Tagesspiegel,\nder zuerst darüber berichtete."
+    assert not any(is_heading(wrapped, s, e) for s, e in split_sentences(wrapped))
 
 
 @pytest.mark.parametrize(
