@@ -9,8 +9,8 @@ import pytest
 
 from rag.answer import DECLINE_DE, DECLINE_EN, AskContext, ExtractiveGenerator, is_english
 from rag.answer.conversation import Conversation
-from rag.answer.evidence import attributed_to, explains, has_number, has_time, names_place
-from rag.answer.extractive import article_date, framing
+from rag.answer.evidence import attributed_to, explains, has_number, has_time, names_place, role_refers_to
+from rag.answer.extractive import _compound_of, _coverage, article_date, framing
 from rag.answer.question import read_question
 from rag.answer.quotes import clean_span, passage_sentences
 from rag.embedding import HashEmbedder
@@ -251,3 +251,58 @@ def test_a_speaker_named_in_a_closing_apposition_is_the_speaker():
     sentence = "Moskau hoffe auf weitere Treffen, sagte die Sprecherin des Außenministeriums, Maria Sacharowa."
     assert attributed_to(sentence, "Sacharowa")
     assert not attributed_to("Peskow sagte, Trump, der Präsident, werde am Samstag anrufen.", "Trump")
+
+
+def test_a_dass_clause_after_a_verb_of_saying_is_what_was_said_not_who_said_it():
+    peskow = "Am Freitag gab Kreml-Sprecher Dmitri Peskow an, dass Trump anruft."
+    assert attributed_to(peskow, "Peskow") and not attributed_to(peskow, "Trump")
+
+
+def test_this_month_and_this_year_are_times():
+    assert has_time("Sie hatten bei einem Telefonat in diesem Monat die Kontakte vereinbart.")
+    assert has_time("Dieses Jahr fällt das Fest aus.") and not has_time("In dieser Frage gibt es keinen Termin.")
+
+
+def test_a_noun_is_found_inside_a_compound_but_a_verb_or_a_ge_prefix_is_not():
+    assert _compound_of("telefongesprach", "gesprach") and _compound_of("russland-usa-gesprach", "gesprach")
+    assert not _compound_of("gesprach", "sprach") and not _compound_of("russland-usa-gesprach", "sprach")
+    assert _coverage({"gesprach"}, {"telefongesprach"}, nouns={"gesprach"}) == 1.0
+    # "Wo sprach Putin?": the verb "sprach" is no part of "Telefongespräch"
+    assert _coverage({"sprach", "putin"}, {"telefongesprach", "putin"}, nouns={"putin"}) == 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "refers"),
+    [
+        ('"Es gibt den Willen", sagte Putin in Moskau. Zugleich warnte der Kremlchef vor dem Westen.', "Putin", True),
+        ('"Es gibt den Willen", sagte Putin in Moskau. Zugleich warnte der Kremlchef vor dem Westen.', "Trump", False),
+        # the last person quoted by name is Trump: the Kremlchef is not him
+        ("Putin sprach. Trump sagte, er komme. Der Kremlchef sagte nichts.", "Trump", True),
+        ("Trump sagte, er komme. Putin sprach lange. Der Kremlchef sagte nichts.", "Trump", False),
+        # a spokesperson speaks for someone else; a role the article gives another name is that person's
+        ("Putin sprach in Moskau. Dann sagte der Sprecher, es sei spät.", "Putin", False),
+        ("Putin sprach. Der Kreml-Sprecher Dmitri Peskow kam. Dann sagte der Minister, es sei spät.", "Putin", True),
+        ("Putin sprach. Minister Sergej Lawrow kam. Dann sagte der Minister, es sei spät.", "Putin", False),
+    ],
+)
+def test_a_role_noun_is_the_person_last_quoted_by_name(text: str, speaker: str, refers: bool):
+    last = text.rindex(". ") + 2
+    assert role_refers_to(text, last, len(text), speaker) is refers
+
+
+def test_a_where_answer_adds_no_sentence_without_a_place(pipe: Pipeline):
+    from rag.answer.extractive import Candidate
+
+    gen = pipe.generator
+    assert isinstance(gen, ExtractiveGenerator)
+    hit = next(h for h in pipe.retrieve("Hamburger Hafen Schiffe", 5) if "Hafen" in h.article.text)
+    spans = passage_sentences(hit.article.text, 0, len(hit.article.text))
+    assert len(spans) >= 3
+    ranked = [
+        Candidate(1, hit, *spans[i], score, fits)
+        for i, (score, fits) in enumerate([(0.9, True), (0.85, False), (0.8, True)])
+    ]
+    where = gen._choose(read_question("Wo kamen weniger Schiffe an?"), ranked)
+    assert [c.start for c in where] == [spans[0][0], spans[2][0]]
+    # other kinds keep every sentence close to the best one
+    assert len(gen._choose(read_question("Was meldet der Hafen?"), ranked)) == 3

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from rag.answer.evidence import names_place
 from rag.embedding import SentenceTransformerEmbedder, bundled_minilm_path, make_embedder
 from rag.pipeline import Pipeline
 from rag.settings import Settings
@@ -174,6 +175,29 @@ def test_english_question_gets_english_framing_and_only_trumps_words(seed_pipe: 
     assert not answer.declined and answer.text.startswith("According to the article of January 2017:")
     assert all(attributed_to(q, "Trump") for q in _quotes(answer))
     assert not any("Peskow" in q for q in _quotes(answer))
+
+
+def test_where_did_putin_speak_quotes_moscow_not_a_subheading(seed_pipe: Pipeline):
+    answer = seed_pipe.ask("Wo sprach Putin?")
+    quotes = _quotes(answer)
+    assert not answer.declined
+    assert any("sagte Putin bei einer Sitzung des russischen Inlandsgeheimdienstes FSB in Moskau" in q for q in quotes)
+    assert "Russland-USA-Gespräch in Istanbul" not in quotes  # the article's subheading answers nothing
+    assert all(names_place(q) for q in quotes)  # a "wo" answer quotes only sentences that name a place
+
+
+def test_what_putin_said_includes_what_the_kremlchef_said(seed_pipe: Pipeline):
+    # the article names Putin, then calls him "der Kremlchef"; the other seed's Trump is not him
+    answer = seed_pipe.ask("Was sagte Putin über den Westen?")
+    assert any(q.startswith("Zugleich warnte der Kremlchef, dass es im Westen Eliten gebe") for q in _quotes(answer))
+    assert not any("Kremlchef" in q for q in _quotes(seed_pipe.ask("What did Trump say about Putin?")))
+
+
+def test_a_call_this_month_answers_when(seed_pipe: Pipeline):
+    answer = seed_pipe.ask("Wann telefonierten Trump und Putin?")
+    quotes = _quotes(answer)
+    assert "Putin und Trump hatten bei einem Telefonat in diesem Monat die Kontakte vereinbart." in quotes
+    assert "Laut dem Artikel vom Februar 2025:" in answer.text and "Laut dem Artikel vom Januar 2017:" in answer.text
 
 
 def test_a_person_in_neither_seed_is_declined(seed_pipe: Pipeline):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from rag.answer.question import HOW_MANY, SAID, WHEN, WHERE, WHY
+from rag.answer.quotes import _sentences
 
 _MONTHS = (
     "januar|jänner|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|"
@@ -25,7 +26,7 @@ _DAYS = "montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag"
 _TIME = re.compile(
     rf"\b(?:{_MONTHS}|(?:{_DAYS})(?:abend|morgen|mittag|nachmittag|vormittag|nacht)?)s?\b|\b(?:1[0-9]|20)\d\d(?:er)?\b|\b\d{{1,2}}\.\d{{1,2}}\.(?:\d{{2,4}})?"
     r"|\b\d{1,2}(?:[.:]\d\d)? uhr\b|\b(?:gestern|vorgestern|morgen|übermorgen)\b"
-    r"|\b(?:letzte[nmr]?|vergangene[nmr]?|nächste[nmr]?|kommende[nmr]?|vorige[nmr]?)\s+"
+    r"|\b(?:letzte[nmr]?|vergangene[nmr]?|nächste[nmr]?|kommende[nmr]?|vorige[nmr]?|diese[nmrs]?)\s+"
     r"(?:woche|monat|jahr|jahres|jahrzehnt|wochenende)s?\b"
     r"|\b(?:frühjahr|frühling|sommer|herbst|winter|jahrhundert\w*|jahrzehnt\w*|mittelalter\w*|antike)\b"
     r"|\bvor (?:gut |knapp |rund |etwa |mehr als )?(?:\w+ )?(?:tagen|wochen|monaten|jahren|jahrzehnten)\b"
@@ -77,6 +78,16 @@ _SPEECH = re.compile(
     r"unterstrich|ergänzte|hieß)\b",
     re.IGNORECASE,
 )
+# verbs of saying a question may use ("Wo sprach Putin?"): any verb of saying in a sentence stands for them,
+# as news reports vary the verb ("sagte Putin", "erklärte der Kremlchef")
+SPEECH_VERBS = frozenset(
+    {
+        *("sagte", "sagt", "sagten", "sagen", "gesagt", "erklärte", "erklärt", "erklärten", "betonte", "betont"),
+        *("äußerte", "äußerten", "geäußert", "meinte", "meinten", "warnte", "warnten", "forderte", "behauptete"),
+        *("bekräftigte", "sprach", "sprachen", "gesprochen", "spricht", "sprechen", "redete", "redeten"),
+        *("kritisierte", "versicherte"),
+    }
+)
 _CLAUSE = re.compile(r"[,;:–—]|\s-\s")
 
 
@@ -122,9 +133,56 @@ def attributed_to(sentence: str, speaker: str) -> bool:
         if not _SPEECH.search(clause):
             continue
         # "…, sagte die Sprecherin des Ministeriums, Maria Sacharowa.": the name in a short apposition after it
-        following = clauses[i + 1] if i + 2 == len(clauses) else ""  # the sentence's last clause only
+        following = clauses[i + 1].strip() if i + 2 == len(clauses) else ""  # the sentence's last clause only
+        if following[:1].islower():
+            following = ""  # "…, dass Trump anruft." is what was said, not who said it
         if names(clause) or (len(following.split()) <= 4 and names(following)):
             return True
+    return False
+
+
+def has_speech_verb(sentence: str) -> bool:
+    """A verb of saying ("sagte", "erklärte", "warnte"), whoever says it."""
+    return _SPEECH.search(sentence) is not None
+
+
+# "warnte der Kremlchef", "sagte die Kanzlerin": a verb of saying and a role noun with the definite article,
+# or the other way round ("Der Kremlchef warnte"), the role noun followed by no name of its own
+_ROLE_SPEAKER = re.compile(
+    rf"\b(?i:{_SPEECH.pattern[5:-3]})\s+(?i:der|die)\s+(?P<a>[A-ZÄÖÜ][\w-]+)(?![\w-])(?!\s+[A-ZÄÖÜ])"
+    rf"|\b(?i:der|die)\s+(?P<b>[A-ZÄÖÜ][\w-]+)\s+(?i:{_SPEECH.pattern[5:-3]})\b"
+)
+_ROLE_REACH = 600  # characters before the sentence in which the person must have been named
+
+
+def role_refers_to(article_text: str, start: int, end: int, speaker: str) -> bool:
+    """Whether the sentence at ``start:end`` quotes ``speaker`` by a role noun ("…, sagte der Kremlchef").
+
+    News names a person once and then by role. The role noun counts as ``speaker`` when the last sentence
+    before it (within ``_ROLE_REACH`` characters) that quotes someone by name quotes ``speaker``, the noun is
+    not a spokesperson's (who speaks for someone else) and the article never puts it before another name
+    ("Kreml-Sprecher Dmitri Peskow": the role is Peskow's). German capitalises every noun, so the last
+    person named cannot be told by capitals alone; the last one quoted can.
+
+    Example:
+        >>> text = "Putin sprach in Moskau. Zugleich warnte der Kremlchef vor dem Westen."
+        >>> role_refers_to(text, 24, len(text), "Putin"), role_refers_to(text, 24, len(text), "Trump")
+        (True, False)
+    """
+    found = _ROLE_SPEAKER.search(article_text, start, end)
+    if found is None:
+        return False
+    role = found.group("a") or found.group("b")
+    if "sprecher" in role.lower() or re.search(rf"\b{re.escape(role)}\s+[A-ZÄÖÜ]\w+\s+[A-ZÄÖÜ]", article_text):
+        return False
+    for s, e in reversed(_sentences(article_text)):
+        if e > start:
+            continue
+        if s < start - _ROLE_REACH:
+            break
+        sentence = article_text[s:e]
+        if has_speech_verb(sentence) and not _ROLE_SPEAKER.search(sentence):
+            return attributed_to(sentence, speaker)  # the person last quoted by name
     return False
 
 

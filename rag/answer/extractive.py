@@ -34,7 +34,7 @@ from rag.answer.answerable import (
     pair_share,
 )
 from rag.answer.base import DECLINE_DE, DECLINE_EN, Answer, AskContext, CheckedSentence, Citation, Part
-from rag.answer.evidence import explains, matches_kind
+from rag.answer.evidence import SPEECH_VERBS, explains, has_speech_verb, matches_kind, role_refers_to
 from rag.answer.question import (
     HOW_MANY,
     SAID,
@@ -48,6 +48,7 @@ from rag.answer.question import (
     read_question,
 )
 from rag.answer.quotes import passage_sentences, shown
+from rag.chunking import is_heading
 from rag.dates import without_dates
 from rag.embedding import Embedder
 from rag.lexical import GermanAnalyzer
@@ -229,6 +230,8 @@ class ExtractiveGenerator:
         seen: set[tuple[str, int]] = set(context.quoted)
         for number, hit in enumerate(hits, start=1):
             for s, e in passage_sentences(hit.article.text, hit.chunk.start, hit.chunk.end):
+                if is_heading(hit.article.text, s, e):
+                    continue  # a subheading names a topic and answers nothing
                 if (hit.article.id, s) not in seen:  # overlapping chunks repeat sentences; quote each once
                     seen.add((hit.article.id, s))
                     spans.append((number, hit, s, e))
@@ -245,6 +248,9 @@ class ExtractiveGenerator:
         cosine = np.clip(vectors[2:] @ vectors[0], 0.0, None)
         terms = content_words(info, self.analyzer.tokens(query))
         wanted = set(terms)
+        # German capitalises nouns: only they may be found inside a compound (English questions: every word)
+        nouns = None if info.english else set(self.analyzer.tokens(" ".join(_CAPITALISED.findall(query))))
+        speech = wanted & set(self.analyzer.tokens(" ".join(sorted(SPEECH_VERBS))))
         read = " ".join(f"{h.article.title} {h.chunk.text}" for h in hits)
         # a number the question names that no passage has is evidence the passages are about something else
         missing_penalty = self.fit_bonus * sum(n not in read for n in numbers)
@@ -260,8 +266,14 @@ class ExtractiveGenerator:
             found = set(self.analyzer.tokens(f"{hit.article.title} {text}"))
             if _ANAPHORIC_START.match(text):  # "Er hatte …": the sentence before says who or what
                 found |= set(self.analyzer.tokens(_previous_sentence(hit.article.text, s)))
-            coverage = _coverage(wanted, found)
+            if speech and has_speech_verb(text):
+                found |= speech  # "Wo sprach Putin?" is met by "…, sagte Putin in Moskau."
+            coverage = _coverage(wanted, found, nouns)
             fits = matches_kind(info.kind, text, speaker)
+            if not fits and info.kind == SAID and speaker and role_refers_to(hit.article.text, s, e, speaker):
+                fits = True  # "…, warnte der Kremlchef" a sentence after one that named Putin
+                found.update(self.analyzer.tokens(speaker))
+                coverage = _coverage(wanted, found, nouns)
             score = 0.5 * cos + 0.5 * coverage + (self.fit_bonus if fits else 0.0) - missing_penalty
             if quoted_at.get(hit.article.id):
                 distance = min(abs(s - at) for at in quoted_at[hit.article.id])
@@ -359,9 +371,14 @@ class ExtractiveGenerator:
     def _choose(self, info: QuestionInfo, ranked: list[Candidate]) -> list[Candidate]:
         best = ranked[0]
         chosen = [best]
+        # "Wo …?", "Wann …?", "Wie viele …?": once the best sentence holds the place, time or number asked for,
+        # a sentence without one adds words but no answer
+        only_fitting = info.kind == WHERE and best.fits
         for cand in ranked[1:]:
             if len(chosen) == self.max_sentences or cand.score < self.relative * best.score:
                 break
+            if only_fitting and not cand.fits:
+                continue
             if not any(_near_duplicate(cand.text, c.text) for c in chosen):
                 chosen.append(cand)
         if info.kind == WHY and not explains(best.text):
@@ -384,7 +401,7 @@ class ExtractiveGenerator:
         spans = [
             (s, e)
             for s, e in sorted(owner)
-            if (top.article.id, s) not in context.quoted and len(text[s:e].split()) >= 4
+            if (top.article.id, s) not in context.quoted and len(text[s:e].split()) >= 4 and not is_heading(text, s, e)
         ]
         if not spans:
             return []
@@ -403,21 +420,42 @@ class ExtractiveGenerator:
         return [Candidate(*owner[spans[i]], *spans[i], 0.0, True) for i in sorted(picked)]
 
 
+_CAPITALISED = re.compile(r"\b[A-ZÄÖÜ][\w-]*")
 _ANAPHORIC_START = re.compile(r"^\W*(?:er|sie|es|dies|diese[rsmn]?|dabei|damit|dort|dazu|daher|deshalb|zudem)\b", re.I)
 
 
-def _coverage(wanted: set[str], found: set[str]) -> float:
-    """Share of ``wanted`` stems in ``found``; a stem also counts inside a German compound that starts or
-    ends with it ("gesprach" in "telefongesprach"), as a compound names a kind of its head word."""
+def _coverage(wanted: set[str], found: set[str], nouns: set[str] | None = None) -> float:
+    """Share of ``wanted`` stems in ``found``; a noun's stem also counts inside a German compound that starts
+    or ends with it ("gesprach" in "telefongesprach"), as a compound names a kind of its head word.
+
+    Args:
+        nouns: the stems that may match inside a compound (None: all). Compounds are nouns, so a verb of
+            the question ("sprach") found inside one ("Telefongespräch") is chance, not evidence.
+    """
     if not wanted:
         return 0.0
-    hits = 0
-    for term in wanted:
-        if term in found or (
-            len(term) >= 5 and any(len(f) > len(term) and (f.endswith(term) or f.startswith(term)) for f in found)
-        ):
-            hits += 1
-    return hits / len(wanted)
+    return sum(
+        term in found
+        or (len(term) >= 5 and (nouns is None or term in nouns) and any(_compound_of(f, term) for f in found))
+        for term in wanted
+    ) / len(wanted)
+
+
+def _compound_of(word: str, part: str) -> bool:
+    """Whether stemmed ``word`` is a compound that ends or starts with ``part`` ("telefongesprach", "gesprach").
+
+    What is left must be a word of its own or a hyphen: "gesprach" is no compound of "sprach" (its "ge" is a
+    prefix), so "Gespräch" does not count as the verb "sprach" of a question.
+    """
+    if len(word) <= len(part):
+        return False
+    if word.endswith(part):
+        rest = word[: -len(part)].rsplit("-", 1)[-1]
+    elif word.startswith(part):
+        rest = word[len(part) :].split("-", 1)[0]
+    else:
+        return False
+    return not rest or len(rest) >= 3
 
 
 def _previous_sentence(text: str, start: int) -> str:
