@@ -62,11 +62,11 @@ _ARTICLE_PLACES = (
     "Uckermark|Altmark|Eifel|Rhön|Normandie|Bretagne|Provence|Lombardei|USA|Niederlanden|Vereinigten|"
     "Emiraten|Philippinen|Iran|Irak|Libanon|Jemen|Sudan|Kosovo|Tschad|Vatikan|Kongo|Oman|Elsass|Saarland|"
     "Allgäu|Ruhrgebiet|Rheinland|Baltikum|Kaukasus|Balkan|Nahen|Mittleren|Fernen|Westen|Osten|Süden|Norden|"
-    "Nordosten|Nordwesten|Südosten|Südwesten|Ausland|Inland|Bundestag|Landtag|Kanzleramt|Weißen|Kreml|Hafen|"
+    "Nordosten|Nordwesten|Südosten|Südwesten|Ausland|Inland|Bundestag|Landtag|Kanzleramt|Parlament|Senat|Kongress|Weißen|Kreml|Hafen|"
     "Stadion|Krankenhaus|Klinik|Rathaus|Hotel|Zentrum|Bezirk|Stadtteil|Landkreis|Kreis|Dorf|Stadt|Hauptstadt"
 )
 _PLACE = re.compile(
-    r"\b(?:in|nach|aus|bei|auf|vor|nahe)\s+(?!(?:" + _NOT_PLACES + r")\b)[A-ZÄÖÜ][\w-]+"
+    r"\b(?:in|nach|aus|bei|auf|vor|nahe)\s+(?:ganz\s+)?(?!(?:" + _NOT_PLACES + r")\b)[A-ZÄÖÜ][\w-]+"
     r"|\b(?:im|in der|in den|aus der|aus dem|nach der|in die|auf der|auf dem)\s+(?:\w+en\s+)?(?:"
     + _ARTICLE_PLACES
     + r")\b"

@@ -248,8 +248,6 @@ class ExtractiveGenerator:
         cosine = np.clip(vectors[2:] @ vectors[0], 0.0, None)
         terms = content_words(info, self.analyzer.tokens(query))
         wanted = set(terms)
-        # German capitalises nouns: only they may be found inside a compound (English questions: every word)
-        nouns = None if info.english else set(self.analyzer.tokens(" ".join(_CAPITALISED.findall(query))))
         speech = wanted & set(self.analyzer.tokens(" ".join(sorted(SPEECH_VERBS))))
         read = " ".join(f"{h.article.title} {h.chunk.text}" for h in hits)
         # a number the question names that no passage has is evidence the passages are about something else
@@ -268,12 +266,12 @@ class ExtractiveGenerator:
                 found |= set(self.analyzer.tokens(_previous_sentence(hit.article.text, s)))
             if speech and has_speech_verb(text):
                 found |= speech  # "Wo sprach Putin?" is met by "…, sagte Putin in Moskau."
-            coverage = _coverage(wanted, found, nouns)
+            coverage = _coverage(wanted, found)
             fits = matches_kind(info.kind, text, speaker)
             if not fits and info.kind == SAID and speaker and role_refers_to(hit.article.text, s, e, speaker):
                 fits = True  # "…, warnte der Kremlchef" a sentence after one that named Putin
                 found.update(self.analyzer.tokens(speaker))
-                coverage = _coverage(wanted, found, nouns)
+                coverage = _coverage(wanted, found)
             score = 0.5 * cos + 0.5 * coverage + (self.fit_bonus if fits else 0.0) - missing_penalty
             if quoted_at.get(hit.article.id):
                 distance = min(abs(s - at) for at in quoted_at[hit.article.id])
@@ -420,40 +418,37 @@ class ExtractiveGenerator:
         return [Candidate(*owner[spans[i]], *spans[i], 0.0, True) for i in sorted(picked)]
 
 
-_CAPITALISED = re.compile(r"\b[A-ZÄÖÜ][\w-]*")
 _ANAPHORIC_START = re.compile(r"^\W*(?:er|sie|es|dies|diese[rsmn]?|dabei|damit|dort|dazu|daher|deshalb|zudem)\b", re.I)
 
 
-def _coverage(wanted: set[str], found: set[str], nouns: set[str] | None = None) -> float:
-    """Share of ``wanted`` stems in ``found``; a noun's stem also counts inside a German compound that starts
-    or ends with it ("gesprach" in "telefongesprach"), as a compound names a kind of its head word.
-
-    Args:
-        nouns: the stems that may match inside a compound (None: all). Compounds are nouns, so a verb of
-            the question ("sprach") found inside one ("Telefongespräch") is chance, not evidence.
-    """
+def _coverage(wanted: set[str], found: set[str]) -> float:
+    """Share of ``wanted`` stems in ``found``; a stem of five or more letters also counts inside a German
+    compound that starts or ends with it ("gesprach" in "telefongesprach", "flughaf" in "grossflughaf"), as a
+    compound names a kind of its head word."""
     if not wanted:
         return 0.0
     return sum(
-        term in found
-        or (len(term) >= 5 and (nouns is None or term in nouns) and any(_compound_of(f, term) for f in found))
-        for term in wanted
+        term in found or (len(term) >= 5 and any(_compound_of(f, term) for f in found)) for term in wanted
     ) / len(wanted)
 
 
 def _compound_of(word: str, part: str) -> bool:
-    """Whether stemmed ``word`` is a compound that ends or starts with ``part`` ("telefongesprach", "gesprach").
+    """Whether stemmed ``word`` starts with ``part`` or is a compound that ends with it ("telefongesprach",
+    "gesprach").
 
-    What is left must be a word of its own or a hyphen: "gesprach" is no compound of "sprach" (its "ge" is a
-    prefix), so "Gespräch" does not count as the verb "sprach" of a question.
+    A word that starts with the part is a compound or an ending the stemmer left ("grosst" of "größten").
+    Before an ending part must stand a word of its own or a hyphen, not the prefix "ge": "gesprach" is no
+    compound of "sprach", nor is "telefongesprach", so "Telefongespräch" does not count as the verb
+    "sprach" of a question.
     """
     if len(word) <= len(part):
         return False
-    if word.endswith(part):
-        rest = word[: -len(part)].rsplit("-", 1)[-1]
-    elif word.startswith(part):
-        rest = word[len(part) :].split("-", 1)[0]
-    else:
+    if word.startswith(part):
+        return True
+    if not word.endswith(part):
+        return False
+    rest = word[: -len(part)].rsplit("-", 1)[-1]
+    if rest.endswith("ge") and len(rest) != 4:  # "telefon|ge|sprach", "ge|sprach"; but "lage|bericht"
         return False
     return not rest or len(rest) >= 3
 
