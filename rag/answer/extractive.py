@@ -248,7 +248,9 @@ class ExtractiveGenerator:
         cosine = np.clip(vectors[2:] @ vectors[0], 0.0, None)
         terms = content_words(info, self.analyzer.tokens(query))
         wanted = set(terms)
-        speech = wanted & set(self.analyzer.tokens(" ".join(sorted(SPEECH_VERBS))))
+        # "Wo/Wann sprach Putin?" asks about his words, which any verb of saying reports; "Worüber sprachen die
+        # Diplomaten?" asks what a talk was about, which a verb of saying elsewhere does not answer
+        speech = wanted & set(self.analyzer.tokens(" ".join(sorted(SPEECH_VERBS)))) if info.kind in _SPOKEN else set()
         read = " ".join(f"{h.article.title} {h.chunk.text}" for h in hits)
         # a number the question names that no passage has is evidence the passages are about something else
         missing_penalty = self.fit_bonus * sum(n not in read for n in numbers)
@@ -418,6 +420,7 @@ class ExtractiveGenerator:
         return [Candidate(*owner[spans[i]], *spans[i], 0.0, True) for i in sorted(picked)]
 
 
+_SPOKEN = (WHERE, WHEN, SAID)
 _ANAPHORIC_START = re.compile(r"^\W*(?:er|sie|es|dies|diese[rsmn]?|dabei|damit|dort|dazu|daher|deshalb|zudem)\b", re.I)
 
 
