@@ -242,8 +242,20 @@ def test_a_place_is_a_preposition_before_a_name_not_a_set_phrase():
 
     assert names_place("Diplomaten trafen sich in Istanbul.") and names_place("Die Kämpfe in der Ukraine dauern an.")
     assert not names_place("Die Sanktionen könnten in Zukunft aufgehoben werden.")
-    assert not names_place("Im Januar telefonierten beide.")
+    assert not names_place("Nach Angaben der Polizei wurde niemand verletzt, sagte er auf Nachfrage.")
+    assert not names_place("Im Januar telefonierten beide.") and not names_place("Vor Jahren kam er.")
+    assert names_place("In Istanbul trafen sich Diplomaten.") and names_place("Im Kreml hiess es, man warte.")
     assert names_place("Ausschüsse tagen auch in ganz Schottland.") and names_place("Er sprach im Parlament.")
+
+
+def test_where_something_was_said_is_a_place_outside_the_words_reported():
+    from rag.answer.evidence import names_speech_place
+
+    assert names_speech_place('"Es gibt den Willen", sagte Putin bei einer Sitzung in Moskau.')
+    assert not names_speech_place("Zugleich warnte der Kremlchef, dass es im Westen Eliten gebe.")
+    assert not names_speech_place("„Wir bleiben in Berlin“, sagte sie.")
+    assert not names_speech_place("Er fragte, ob die Truppen in der Ukraine bleiben.")
+    assert names_speech_place("In Istanbul sagte der Minister, dass man weiter rede.")
 
 
 def test_a_speaker_named_in_a_closing_apposition_is_the_speaker():

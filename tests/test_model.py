@@ -177,13 +177,16 @@ def test_english_question_gets_english_framing_and_only_trumps_words(seed_pipe: 
     assert not any("Peskow" in q for q in _quotes(answer))
 
 
-def test_where_did_putin_speak_quotes_moscow_not_a_subheading(seed_pipe: Pipeline):
-    answer = seed_pipe.ask("Wo sprach Putin?")
+@pytest.mark.parametrize("question", ["Wo sprach Putin?", "Wo sagte Putin das?", "Where did Putin speak?"])
+def test_where_did_putin_speak_quotes_moscow_not_a_subheading(seed_pipe: Pipeline, question: str):
+    answer = seed_pipe.ask(question)
     quotes = _quotes(answer)
     assert not answer.declined
-    assert any("sagte Putin bei einer Sitzung des russischen Inlandsgeheimdienstes FSB in Moskau" in q for q in quotes)
+    assert "sagte Putin bei einer Sitzung des russischen Inlandsgeheimdienstes FSB in Moskau" in quotes[0]
     assert "Russland-USA-Gespräch in Istanbul" not in quotes  # the article's subheading answers nothing
     assert all(names_place(q) for q in quotes)  # a "wo" answer quotes only sentences that name a place
+    # "warnte der Kremlchef, dass es im Westen Eliten gebe": a place he spoke about, not where he spoke
+    assert not any("im Westen" in q for q in quotes)
 
 
 def test_what_putin_said_includes_what_the_kremlchef_said(seed_pipe: Pipeline):

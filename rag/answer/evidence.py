@@ -53,7 +53,10 @@ _NOT_PLACES = (
     "Sicht|Hinblick|Bezug|Anbetracht|Form|Ruhe|Erwägung|Zuge|Fällen|Fall|Rahmen|Gespräch|Interview|Jahren|"
     "Jahr|Monaten|Monat|Wochen|Woche|Tagen|Tag|Stunden|Minuten|Januar|Februar|März|April|Mai|Juni|Juli|"
     "August|September|Oktober|November|Dezember|Frühjahr|Sommer|Herbst|Winter|Vergangenheit|Gegenwart|"
-    "Anschluss|Absprache|Zusammenarbeit|Verbindung|Kontakt|Sachen|Wahrheit|Prinzip|Ergebnis|Auftrag"
+    "Anschluss|Absprache|Zusammenarbeit|Verbindung|Kontakt|Sachen|Wahrheit|Prinzip|Ergebnis|Auftrag|"
+    # sources and manners of news prose: "nach Angaben der Polizei", "auf Nachfrage", "nach Einschätzung"
+    "Angaben|Anfrage|Nachfrage|Ansicht|Meinung|Auffassung|Einschätzung|Informationen|Schätzungen|Berichten|"
+    "Darstellung|Bedarf|Dauer|Basis|Grundlage|Wunsch"
 )
 # places that take an article ("in der Ukraine", "im Iran"); after "im"/"in der" other nouns are seldom places
 # ("im Kampf", "in der Sitzung"), while a name right after the preposition usually is one ("in Istanbul")
@@ -66,8 +69,8 @@ _ARTICLE_PLACES = (
     "Stadion|Krankenhaus|Klinik|Rathaus|Hotel|Zentrum|Bezirk|Stadtteil|Landkreis|Kreis|Dorf|Stadt|Hauptstadt"
 )
 _PLACE = re.compile(
-    r"\b(?:in|nach|aus|bei|auf|vor|nahe)\s+(?:ganz\s+)?(?!(?:" + _NOT_PLACES + r")\b)[A-ZÄÖÜ][\w-]+"
-    r"|\b(?:im|in der|in den|aus der|aus dem|nach der|in die|auf der|auf dem)\s+(?:\w+en\s+)?(?:"
+    r"\b(?i:in|nach|aus|bei|auf|vor|nahe)\s+(?:ganz\s+)?(?!(?:" + _NOT_PLACES + r")\b)[A-ZÄÖÜ][\w-]+"
+    r"|\b(?i:im|in der|in den|aus der|aus dem|nach der|in die|auf der|auf dem)\s+(?:\w+en\s+)?(?:"
     + _ARTICLE_PLACES
     + r")\b"
 )
@@ -78,14 +81,15 @@ _SPEECH = re.compile(
     r"unterstrich|ergänzte|hieß)\b",
     re.IGNORECASE,
 )
-# verbs of saying a question may use ("Wo sprach Putin?"): any verb of saying in a sentence stands for them,
-# as news reports vary the verb ("sagte Putin", "erklärte der Kremlchef")
+# verbs of saying a question may use ("Wo sprach Putin?", "Where did Putin speak?"): any verb of saying in a
+# sentence stands for them, as news reports vary the verb ("sagte Putin", "erklärte der Kremlchef")
 SPEECH_VERBS = frozenset(
     {
         *("sagte", "sagt", "sagten", "sagen", "gesagt", "erklärte", "erklärt", "erklärten", "betonte", "betont"),
         *("äußerte", "äußerten", "geäußert", "meinte", "meinten", "warnte", "warnten", "forderte", "behauptete"),
         *("bekräftigte", "sprach", "sprachen", "gesprochen", "spricht", "sprechen", "redete", "redeten"),
         *("kritisierte", "versicherte"),
+        *("say", "says", "said", "speak", "speaks", "spoke", "talk", "talked", "state", "stated", "warn", "warned"),
     }
 )
 _CLAUSE = re.compile(r"[,;:–—]|\s-\s")
@@ -114,6 +118,23 @@ def explains(sentence: str) -> bool:
 def names_place(sentence: str) -> bool:
     """A preposition of place before a capitalised word ("in Istanbul", "nach Moskau")."""
     return _PLACE.search(sentence) is not None
+
+
+# what someone said, as opposed to where they said it: a quotation, or a "dass"/"ob" clause to the sentence's end
+_REPORTED = re.compile(r'"[^"]*"|„[^“"]*[“"]|»[^«]*«|«[^»]*»|,\s*(?:dass|ob)\b.*$', re.DOTALL)
+
+
+def names_speech_place(sentence: str) -> bool:
+    """A place outside what is reported: where something was said ("…", sagte Putin in Moskau), not a
+    place the statement is about ("warnte der Kremlchef, dass es im Westen Eliten gebe").
+
+    Example:
+        >>> names_speech_place('"Wir sind bereit", sagte Putin in Moskau.')
+        True
+        >>> names_speech_place("Zugleich warnte der Kremlchef, dass es im Westen Eliten gebe.")
+        False
+    """
+    return names_place(_REPORTED.sub(" ", sentence))
 
 
 def attributed_to(sentence: str, speaker: str) -> bool:

@@ -34,7 +34,14 @@ from rag.answer.answerable import (
     pair_share,
 )
 from rag.answer.base import DECLINE_DE, DECLINE_EN, Answer, AskContext, CheckedSentence, Citation, Part
-from rag.answer.evidence import SPEECH_VERBS, explains, has_speech_verb, matches_kind, role_refers_to
+from rag.answer.evidence import (
+    SPEECH_VERBS,
+    explains,
+    has_speech_verb,
+    matches_kind,
+    names_speech_place,
+    role_refers_to,
+)
 from rag.answer.question import (
     HOW_MANY,
     SAID,
@@ -250,7 +257,10 @@ class ExtractiveGenerator:
         wanted = set(terms)
         # "Wo/Wann sprach Putin?" asks about his words, which any verb of saying reports; "Worüber sprachen die
         # Diplomaten?" asks what a talk was about, which a verb of saying elsewhere does not answer
-        speech = wanted & set(self.analyzer.tokens(" ".join(sorted(SPEECH_VERBS)))) if info.kind in _SPOKEN else set()
+        speech_terms = set(self.analyzer.tokens(" ".join(sorted(SPEECH_VERBS)))) if info.kind in _SPOKEN else set()
+        speech = wanted & speech_terms
+        # "Wo sagte Putin das?" asks where he spoke ("sagte" is no content word, but it says what is asked)
+        asks_where_said = info.kind == WHERE and bool(speech_terms & set(self.analyzer.tokens(question)))
         read = " ".join(f"{h.article.title} {h.chunk.text}" for h in hits)
         # a number the question names that no passage has is evidence the passages are about something else
         missing_penalty = self.fit_bonus * sum(n not in read for n in numbers)
@@ -269,7 +279,11 @@ class ExtractiveGenerator:
             if speech and has_speech_verb(text):
                 found |= speech  # "Wo sprach Putin?" is met by "…, sagte Putin in Moskau."
             coverage = _coverage(wanted, found)
-            fits = matches_kind(info.kind, text, speaker)
+            # where someone spoke is a place outside their words, not one they spoke about
+            if asks_where_said:
+                fits = has_speech_verb(text) and names_speech_place(text)
+            else:
+                fits = matches_kind(info.kind, text, speaker)
             if not fits and info.kind == SAID and speaker and role_refers_to(hit.article.text, s, e, speaker):
                 fits = True  # "…, warnte der Kremlchef" a sentence after one that named Putin
                 found.update(self.analyzer.tokens(speaker))
