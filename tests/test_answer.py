@@ -10,8 +10,8 @@ import pytest
 from rag.answer import DECLINE_DE, DECLINE_EN, AskContext, ExtractiveGenerator, is_english
 from rag.answer.conversation import Conversation
 from rag.answer.evidence import attributed_to, explains, has_number, has_time, names_place, role_refers_to
-from rag.answer.extractive import _compound_of, _coverage, article_date, framing
-from rag.answer.question import read_question
+from rag.answer.extractive import _compound_of, _coverage, _mentions, article_date, framing
+from rag.answer.question import read_question, said_topic
 from rag.answer.quotes import clean_span, passage_sentences
 from rag.embedding import HashEmbedder
 from rag.errors import QuestionError
@@ -41,6 +41,29 @@ from rag.settings import Settings
 def test_question_type_and_speaker(question: str, kind: str, speaker: str | None):
     info = read_question(question)
     assert (info.kind, info.speaker) == (kind, speaker)
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Was sagte Trump über den Westen?", "über den Westen"),
+        ("Was hat Trump zu den Sanktionen gesagt?", "zu den Sanktionen"),
+        ("What did Trump say about Putin?", "about Putin"),
+        ("Was sagte Putin zu Beginn der Sitzung?", None),  # when, not about what
+        ("Was sagte Peskow?", None),
+        ("Wann sprach Putin über den Westen?", None),  # a "wann" question, not one for his words
+    ],
+)
+def test_the_topic_of_the_words_asked_for(question: str, topic: str | None):
+    assert said_topic(read_question(question)) == topic
+
+
+def test_a_topic_is_met_by_a_word_of_its_family():
+    assert _mentions({"telefonat"}, {"peskow", "telefongesprach"})  # seven letters shared
+    assert _mentions({"sanktion"}, {"us-sanktion"})  # a compound ending in it
+    assert _mentions({"west"}, {"im", "west", "elit"})
+    assert not _mentions({"west"}, {"bilateral", "beziehung", "russland"})
+    assert not _mentions({"wiederaufbau"}, {"wiederum"})  # "wieder" is only six letters
 
 
 def test_language_and_reference_back():

@@ -196,6 +196,23 @@ def test_what_putin_said_includes_what_the_kremlchef_said(seed_pipe: Pipeline):
     assert not any("Kremlchef" in q for q in _quotes(seed_pipe.ask("What did Trump say about Putin?")))
 
 
+def test_words_on_another_topic_are_said_to_be_on_another_topic(seed_pipe: Pipeline):
+    from rag.answer.evidence import attributed_to
+
+    # the seeds quote Trump on Russia and on a call with Putin, never on the West
+    answer = seed_pipe.ask("Was sagte Trump über den Westen?")
+    assert not answer.declined
+    assert answer.text.startswith("Eine Äußerung von Trump über den Westen geben die Artikel nicht wieder.")
+    assert answer.citations and all(attributed_to(q, "Trump") for q in _quotes(answer))
+    # when a quote is on the topic asked, nothing is said beforehand
+    for question, start in [
+        ("Was sagte Putin über den Westen?", "Laut dem Artikel vom Februar 2025:"),
+        ("Was sagte Peskow über das Telefonat?", "Laut dem Artikel vom Januar 2017:"),  # "Telefongespräch"
+        ("What did Trump say about Putin?", "According to the article of January 2017:"),
+    ]:
+        assert seed_pipe.ask(question).text.startswith(start), question
+
+
 def test_a_call_this_month_answers_when(seed_pipe: Pipeline):
     answer = seed_pipe.ask("Wann telefonierten Trump und Putin?")
     quotes = _quotes(answer)

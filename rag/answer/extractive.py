@@ -52,7 +52,9 @@ from rag.answer.question import (
     QuestionInfo,
     content_words,
     full_names,
+    is_pronoun,
     read_question,
+    said_topic,
 )
 from rag.answer.quotes import passage_sentences, shown
 from rag.chunking import is_heading
@@ -163,6 +165,15 @@ def article_date(date: str | None, english: bool) -> str | None:
 
 AGAIN_DE = "Wie oben schon zitiert."  # before quotes a follow-up repeats from an earlier answer
 AGAIN_EN = "As quoted above."
+
+
+def off_topic_de(speaker: str, topic: str) -> str:
+    """Said before quotes of ``speaker`` none of which is about the ``topic`` asked ("über den Westen")."""
+    return f"Eine Äußerung von {speaker} {topic} geben die Artikel nicht wieder. Sie zitieren {speaker} so:"
+
+
+def off_topic_en(speaker: str, topic: str) -> str:
+    return f"The articles quote nothing {speaker} said {topic}. What they quote {speaker} saying:"
 
 
 def framing(date: str | None, english: bool) -> str | None:
@@ -377,10 +388,27 @@ class ExtractiveGenerator:
             text = DECLINE_EN if info.english else DECLINE_DE
             return Answer(text, [], hits, {}, True, [Part(text)], info.kind)
         parts = _parts(chosen, info.english)
+        off_topic = self._off_topic(info, context, chosen)
+        if off_topic:
+            parts = [Part(off_topic), *parts]
         citations = [Citation(c.number, c.hit.article.id, c.start, c.end, c.text) for c in chosen]
         # every quote is its passage's own words: supported by construction (framing sentences claim nothing)
         verified = tuple(CheckedSentence(p.text, (p.number,), True) for p in parts if p.number)
         return Answer(_text(parts), citations, hits, {}, False, parts, info.kind, verification=verified)
+
+    def _off_topic(self, info: QuestionInfo, context: AskContext, chosen: list[Candidate]) -> str | None:
+        """For "Was sagte Trump über den Westen?" whose quotes of Trump all speak of other things: the
+        sentence that says so, so that the reader does not take them for his words on the West."""
+        speaker = info.speaker if not info.pronoun_speaker else context.speaker
+        topic = said_topic(info)
+        if not speaker or not topic or is_pronoun(speaker):
+            return None
+        terms = set(content_words(info, self.analyzer.tokens(topic.split(maxsplit=1)[1]))) - set(
+            self.analyzer.tokens(speaker)
+        )
+        if not terms or any(_mentions(terms, set(self.analyzer.tokens(c.text))) for c in chosen):
+            return None
+        return off_topic_en(speaker, topic) if info.english else off_topic_de(speaker, topic)
 
     def _choose(self, info: QuestionInfo, ranked: list[Candidate]) -> list[Candidate]:
         best = ranked[0]
@@ -447,6 +475,23 @@ def _coverage(wanted: set[str], found: set[str]) -> float:
     return sum(
         term in found or (len(term) >= 5 and any(_compound_of(f, term) for f in found)) for term in wanted
     ) / len(wanted)
+
+
+def _mentions(terms: set[str], found: set[str]) -> bool:
+    """Whether ``found`` holds one of ``terms`` or a word of its family: a compound of it, or a word that
+    shares its first seven letters ("telefonat" and "telefongesprach")."""
+    return any(
+        term in found or any((len(term) >= 5 and _compound_of(f, term)) or _shared_prefix(f, term) >= 7 for f in found)
+        for term in terms
+    )
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    """How many letters ``a`` and ``b`` share from the start."""
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
 
 
 def _compound_of(word: str, part: str) -> bool:

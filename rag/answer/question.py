@@ -246,7 +246,12 @@ class QuestionInfo:
 
     @property
     def pronoun_speaker(self) -> bool:
-        return self.speaker is not None and self.speaker.lower() in (_PRONOUNS_DE | _PRONOUNS_EN)
+        return self.speaker is not None and is_pronoun(self.speaker)
+
+
+def is_pronoun(word: str) -> bool:
+    """Whether ``word`` is a personal pronoun ("er", "sie", "he"), which names no one by itself."""
+    return word.lower() in (_PRONOUNS_DE | _PRONOUNS_EN)
 
 
 def is_english(question: str) -> bool:
@@ -310,3 +315,22 @@ def content_words(info: QuestionInfo, tokens: list[str]) -> list[str]:
 
     drop = {*_QUESTION_WORDS, *(STOPWORDS_EN if info.english else ()), "say", "said", "sagt", "sagte"}
     return [t for t in tokens if t not in drop]
+
+
+# "Was sagte Trump über den Westen?", "… zu den Sanktionen?", "What did Trump say about Putin?": the topic
+# of the words asked for, with its preposition; "zu Beginn", "zum Schluss" say when, not about what
+_TOPIC_DE = re.compile(r"\s(?P<t>(?:über|zu|zum|zur)\s+[^?]+?)\s*\??\s*$", re.I)
+_TOPIC_EN = re.compile(r"\s(?P<t>(?:about|regarding)\s+[^?]+?)\s*\??\s*$", re.I)
+_NOT_TOPIC = re.compile(r"^(?:zu|zum|zur)\s+(?:beginn|schluss|ende|abschluss|auftakt|anfang)\b", re.I)
+
+
+def said_topic(info: QuestionInfo) -> str | None:
+    """For a ``said`` question, what the words were about, as asked: "über den Westen" (None for none)."""
+    if info.kind != SAID:
+        return None
+    found = (_TOPIC_EN if info.english else _TOPIC_DE).search(info.text)
+    if not found or _NOT_TOPIC.match(found.group("t")):
+        return None
+    # "Was hat Trump zu den Sanktionen gesagt?": the verb at the end is not part of the topic
+    topic = re.sub(rf"\s+(?:{_SPEECH_DE}|said|say)$", "", found.group("t"), flags=re.I)
+    return topic if len(topic.split()) > 1 else None
