@@ -9,7 +9,15 @@ import pytest
 
 from rag.answer import DECLINE_DE, DECLINE_EN, AskContext, ExtractiveGenerator, is_english
 from rag.answer.conversation import Conversation
-from rag.answer.evidence import attributed_to, explains, has_number, has_time, names_place, role_refers_to
+from rag.answer.evidence import (
+    attributed_to,
+    explains,
+    has_number,
+    has_time,
+    names_place,
+    names_topic,
+    role_refers_to,
+)
 from rag.answer.extractive import _compound_of, _coverage, _mentions, article_date, framing
 from rag.answer.question import read_question, said_topic
 from rag.answer.quotes import clean_span, passage_sentences
@@ -36,6 +44,10 @@ from rag.settings import Settings
         ("When did Trump and Putin talk?", "when", None),
         ("Why did the port report fewer ships?", "why", None),
         ("Was eröffnete der Ministerpräsident in Kiel?", "other", None),
+        ("Worüber sprachen die Diplomaten?", "topic", None),
+        ("Worum ging es bei dem Treffen?", "topic", None),
+        ("What did the diplomats talk about?", "topic", None),
+        ("Worum geht es in dem Artikel?", "summary", None),
     ],
 )
 def test_question_type_and_speaker(question: str, kind: str, speaker: str | None):
@@ -81,6 +93,10 @@ def test_evidence_rules():
     peskow = "Am Freitag gab der Kreml-Sprecher Dmitri Peskow an, dass Trump und Putin am Samstag telefonieren."
     assert attributed_to(peskow, "Peskow") and not attributed_to(peskow, "Trump")
     assert attributed_to('"Wir kommen bald", erklärte Trump.', "Trump")
+    assert names_topic("Dabei ging es zunächst um die Arbeit der Vertretungen.")
+    assert names_topic("Die Minister berieten über den Haushalt.") and names_topic("They discussed trade.")
+    assert not names_topic("Die Diplomaten trafen sich in Istanbul.")
+    assert not names_topic("Es ging ihm gut.")  # no "um": how someone was, not what a talk was about
 
 
 @pytest.mark.parametrize(

@@ -213,6 +213,19 @@ def test_words_on_another_topic_are_said_to_be_on_another_topic(seed_pipe: Pipel
         assert seed_pipe.ask(question).text.startswith(start), question
 
 
+@pytest.mark.parametrize("question", ["Worüber sprachen die Diplomaten?", "What did the diplomats talk about?"])
+def test_what_a_talk_was_about_is_the_sentence_that_says_so(seed_pipe: Pipeline, question: str):
+    answer = seed_pipe.ask(question)
+    assert answer.question_type == "topic" and not answer.declined
+    # "Dabei ging es …" is quoted with the sentence before it, which says what "dabei" refers to;
+    # Putin's call to fight with "allen Mitteln der Diplomatie" is about diplomacy, not the diplomats' talk
+    assert [q.split(",")[0] for q in _quotes(answer)] == [
+        "Fast zeitgleich trafen sich in Istanbul russische und US-amerikanische Diplomaten",
+        "Dabei ging es zunächst um die in den vergangenen Jahren stark eingeschränkte Arbeit der diplomatischen"
+        " Vertretungen beider Länder.",
+    ]
+
+
 def test_a_call_this_month_answers_when(seed_pipe: Pipeline):
     answer = seed_pipe.ask("Wann telefonierten Trump und Putin?")
     quotes = _quotes(answer)

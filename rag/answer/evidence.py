@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.question import HOW_MANY, SAID, WHEN, WHERE, WHY
+from rag.answer.question import HOW_MANY, SAID, TOPIC, WHEN, WHERE, WHY
 from rag.answer.quotes import _sentences
 
 _MONTHS = (
@@ -90,6 +90,14 @@ SPEECH_VERBS = frozenset(
         *("bekräftigte", "sprach", "sprachen", "gesprochen", "spricht", "sprechen", "redete", "redeten"),
         *("kritisierte", "versicherte"),
         *("say", "says", "said", "speak", "speaks", "spoke", "talk", "talked", "state", "stated", "warn", "warned"),
+    }
+)
+# verbs a topic question asks with ("Worüber verhandelten sie?") that its answer need not repeat
+TALK_VERBS = frozenset(
+    {
+        *("diskutierten", "diskutiert", "diskutieren", "berieten", "beraten", "besprachen", "besprochen"),
+        *("verhandelten", "verhandelt", "verhandeln", "stritten", "gestritten", "ging", "geht"),
+        *("discuss", "discussed", "negotiate", "negotiated", "about"),
     }
 )
 _CLAUSE = re.compile(r"[,;:–—]|\s-\s")
@@ -207,6 +215,23 @@ def role_refers_to(article_text: str, start: int, end: int, speaker: str) -> boo
     return False
 
 
+# what a talk, a meeting or a report was about: "Dabei ging es um …", "berieten über", "Thema war …"
+_TOPIC = re.compile(
+    r"\b(?:ging|geht|gingen|gehen|gehe)\s+es\b[^.;]*?\bum\b|\bes\s+(?:ging|geht|gehe)\b[^.;]*?\bum\b"
+    r"|\b(?:drehte|drehten|dreht|drehe)\s+sich\b[^.;]*?\bum\b|\bThem(?:a|en)\b|\bGegenstand\b"
+    r"|\b(?:berieten|beraten|berät|besprachen|besprochen|diskutierten|diskutiert|diskutieren|verhandelten|"
+    r"verhandelt|erörterten|erörtert)\b|\b(?:sprachen|sprach|redeten|sprechen|spricht)\b[^.;]*?\büber\b"
+    r"|\büber\b[^.;]*?\b(?:gesprochen|geredet)\b|\b(?:im\s+Mittelpunkt|im\s+Zentrum|auf\s+der\s+Tagesordnung)\b"
+    r"|\b(?:discuss\w*|talk\w*\s+about|spoke\s+about|focus\w*\s+on|on\s+the\s+agenda|topics?)\b",
+    re.IGNORECASE,
+)
+
+
+def names_topic(sentence: str) -> bool:
+    """The sentence says what a talk or meeting was about ("Dabei ging es zunächst um die Arbeit …")."""
+    return _TOPIC.search(sentence) is not None
+
+
 def reports_speech(sentence: str) -> bool:
     """A verb of saying, or a quotation mark: the sentence reports what someone said."""
     return _SPEECH.search(sentence) is not None or any(q in sentence for q in '"„“»«')
@@ -224,4 +249,6 @@ def matches_kind(kind: str, sentence: str, speaker: str | None = None) -> bool:
         return names_place(sentence)
     if kind == SAID:
         return attributed_to(sentence, speaker) if speaker else reports_speech(sentence)
+    if kind == TOPIC:
+        return names_topic(sentence)
     return False

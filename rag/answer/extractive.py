@@ -36,6 +36,7 @@ from rag.answer.answerable import (
 from rag.answer.base import DECLINE_DE, DECLINE_EN, Answer, AskContext, CheckedSentence, Citation, Part
 from rag.answer.evidence import (
     SPEECH_VERBS,
+    TALK_VERBS,
     explains,
     has_speech_verb,
     matches_kind,
@@ -46,6 +47,7 @@ from rag.answer.question import (
     HOW_MANY,
     SAID,
     SUMMARY,
+    TOPIC,
     WHEN,
     WHERE,
     WHY,
@@ -265,6 +267,9 @@ class ExtractiveGenerator:
         cos_top = float(vectors[1] @ vectors[0])
         cosine = np.clip(vectors[2:] @ vectors[0], 0.0, None)
         terms = content_words(info, self.analyzer.tokens(query))
+        if info.kind == TOPIC:  # "Worüber sprachen die Diplomaten?": the verb asks for a topic, as "worüber" does
+            talk = set(self.analyzer.tokens(" ".join(sorted(SPEECH_VERBS | TALK_VERBS))))
+            terms = [t for t in terms if t not in talk]
         wanted = set(terms)
         # "Wo/Wann sprach Putin?" asks about his words, which any verb of saying reports; "Worüber sprachen die
         # Diplomaten?" asks what a talk was about, which a verb of saying elsewhere does not answer
@@ -415,7 +420,11 @@ class ExtractiveGenerator:
         chosen = [best]
         # "Wo …?", "Wann …?", "Wie viele …?": once the best sentence holds the place, time or number asked for,
         # a sentence without one adds words but no answer
-        only_fitting = info.kind == WHERE and best.fits
+        only_fitting = info.kind in (WHERE, TOPIC) and best.fits
+        if only_fitting and info.kind == TOPIC and _ANAPHORIC_START.match(best.text):
+            # "Dabei ging es um …": the sentence before says what "dabei" was, and is quoted with it
+            before = [c for c in ranked if c.hit.article.id == best.hit.article.id and 0 <= best.start - c.end <= 3]
+            chosen = [*before[:1], best]
         for cand in ranked[1:]:
             if len(chosen) == self.max_sentences or cand.score < self.relative * best.score:
                 break

@@ -11,16 +11,18 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
-WHEN, WHERE, WHO, WHY, HOW_MANY, SAID, SUMMARY, OTHER = (
+WHEN, WHERE, WHO, WHY, HOW_MANY, SAID, TOPIC, SUMMARY, OTHER = (
     "when",
     "where",
     "who",
     "why",
     "how_many",
     "said",
+    "topic",
     "summary",
     "other",
 )
@@ -42,6 +44,8 @@ _KINDS_DE: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # "Worüber sprachen die Diplomaten?", "Worum ging es bei dem Treffen?": what a talk was about
+    (TOPIC, re.compile(r"^\s*(?:und\s+)?(?:worüber|worum)\b", re.I)),
     (SAID, re.compile(rf"^\s*(?:und\s+)?(?:was|wie)\s+(?:hat|haben\s+)?\s*{_SPEECH_DE}\b|\bwie äußert\w*", re.I)),
     (SAID, re.compile(rf"^\s*(?:und\s+)?was\s+(?:hat|haben)\s+.+\s+{_SPEECH_DE}\s*\??\s*$", re.I)),
     (
@@ -56,6 +60,14 @@ _KINDS_DE: list[tuple[str, re.Pattern[str]]] = [
 _KINDS_EN: list[tuple[str, re.Pattern[str]]] = [
     (SUMMARY, re.compile(r"\b(summari[sz]e|summary|what is .* about)\b", re.I)),
     (SUMMARY, re.compile(r"^\s*(?:and\s+)?what\s+(?:happened|was\s+reported|is\s+new)\b", re.I)),
+    (
+        TOPIC,
+        re.compile(
+            r"\bwhat (?:did|do|does|have|has|were|was) .+ (?:talk\w*|spe\w*k\w*|discuss\w*) about\b|"
+            r"\bwhat (?:did|do|does|have|has) .+ discuss\b",
+            re.I,
+        ),
+    ),
     (SAID, re.compile(r"\bwhat (did|does|has|have) .+ (say|said|state|claim)\b", re.I)),
     (HOW_MANY, re.compile(r"\bhow (many|much|long|old|often|far|big|large|high)\b", re.I)),
     (WHEN, re.compile(r"\b(when|what year|what date|which year|since when)\b", re.I)),
@@ -126,6 +138,20 @@ _QUESTION_WORDS = frozenset(
         "weshalb",
         "weswegen",
         "wozu",
+        "worüber",
+        "worum",
+        "wovon",
+        "womit",
+        "wofür",
+        "woran",
+        "worauf",
+        "woraus",
+        "worin",
+        "wodurch",
+        "wobei",
+        "inwiefern",
+        "wieviel",
+        "wieviele",
         "wie",
         "welche",
         "welcher",
@@ -227,7 +253,7 @@ class QuestionInfo:
 
     Attributes:
         text: the question as asked.
-        kind: one of ``when where who why how_many said summary other``.
+        kind: one of ``when where who why how_many said topic summary other``.
         english: asked in English (the framing sentence and a refusal are then English).
         speaker: for ``said`` questions, the person asked about ("Peskow"); a pronoun when the
             question says "er"/"he" (a conversation resolves it).
@@ -313,8 +339,17 @@ def content_words(info: QuestionInfo, tokens: list[str]) -> list[str]:
     """``tokens`` (stemmed words of the question) without question words and, for English, English function words."""
     from bm25s.stopwords import STOPWORDS_EN
 
-    drop = {*_QUESTION_WORDS, *(STOPWORDS_EN if info.english else ()), "say", "said", "sagt", "sagte"}
+    drop = {*_question_stems(), *(STOPWORDS_EN if info.english else ()), "say", "said", "sagt", "sagte"}
     return [t for t in tokens if t not in drop]
+
+
+@functools.cache
+def _question_stems() -> frozenset[str]:
+    """The question words and their Snowball stems ("worüber" is "worub", "wessen" is "wess")."""
+    import Stemmer
+
+    stemmer = Stemmer.Stemmer("german")
+    return frozenset([*_QUESTION_WORDS, *stemmer.stemWords(sorted(_QUESTION_WORDS))])
 
 
 # "Was sagte Trump über den Westen?", "… zu den Sanktionen?", "What did Trump say about Putin?": the topic
