@@ -87,9 +87,14 @@ def test_language_and_reference_back():
 def test_evidence_rules():
     assert has_time("Trump und Putin telefonieren am Samstag.") and has_time("Das war im März 2020.")
     assert not has_time("Er erwarte zeitnah ein Gespräch.")  # vague words name no time
+    assert has_time("Das Lied kam in den späten 1990ern heraus.") and has_time("Sie spielte in den 70er Jahren.")
+    assert has_time("Die Insel entstand vor rund 12 Millionen Jahren.") and not has_time("Er zahlte 80 Euro.")
     assert has_number("Es kamen drei Schiffe.") and not has_number("Es kamen Schiffe.")
     assert explains("Sie blieb zu Hause, weil sie krank war.") and not explains("Sie blieb zu Hause.")
     assert names_place("Die Diplomaten trafen sich in Istanbul.") and not names_place("Sie trafen sich.")
+    assert names_place("Das Büro liegt in der Hansa-Straße.") and names_place("Sie wohnt am Marktplatz.")
+    assert names_place("Er floh in die Inneren Hebriden.") and not names_place("Er saß in der Sitzung.")
+    assert not names_place("Das Thema stand im Mittelpunkt.") and not names_place("Sie lag am Ende vorn.")
     peskow = "Am Freitag gab der Kreml-Sprecher Dmitri Peskow an, dass Trump und Putin am Samstag telefonieren."
     assert attributed_to(peskow, "Peskow") and not attributed_to(peskow, "Trump")
     assert attributed_to('"Wir kommen bald", erklärte Trump.', "Trump")

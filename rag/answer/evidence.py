@@ -24,12 +24,14 @@ _MONTHS = (
 _DAYS = "montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag"
 # a date or time a reader can place: vague words ("bald", "zeitnah", "damals") do not count
 _TIME = re.compile(
-    rf"\b(?:{_MONTHS}|(?:{_DAYS})(?:abend|morgen|mittag|nachmittag|vormittag|nacht)?)s?\b|\b(?:1[0-9]|20)\d\d(?:er)?\b|\b\d{{1,2}}\.\d{{1,2}}\.(?:\d{{2,4}})?"
+    rf"\b(?:{_MONTHS}|(?:{_DAYS})(?:abend|morgen|mittag|nachmittag|vormittag|nacht)?)s?\b|\b(?:1[0-9]|20)\d\d(?:ern?)?\b"
+    r"|\b\d0er(?:n|-jahren?|\s+jahren?)?\b|\b\d{{1,2}}\.\d{{1,2}}\.(?:\d{{2,4}})?"
     r"|\b\d{1,2}(?:[.:]\d\d)? uhr\b|\b(?:gestern|vorgestern|morgen|übermorgen)\b"
     r"|\b(?:letzte[nmr]?|vergangene[nmr]?|nächste[nmr]?|kommende[nmr]?|vorige[nmr]?|diese[nmrs]?)\s+"
     r"(?:woche|monat|jahr|jahres|jahrzehnt|wochenende)s?\b"
     r"|\b(?:frühjahr|frühling|sommer|herbst|winter|jahrhundert\w*|jahrzehnt\w*|mittelalter\w*|antike)\b"
-    r"|\bvor (?:gut |knapp |rund |etwa |mehr als )?(?:\w+ )?(?:tagen|wochen|monaten|jahren|jahrzehnten)\b"
+    r"|\bvor (?:gut |knapp |rund |etwa |ungefähr |über |mehr als )?(?:[\d.,]+ )?(?:\w+ )?"
+    r"(?:tagen|wochen|monaten|jahren|jahrzehnten|jahrhunderten|jahrtausenden)\b"
     r"|\bseit (?:\w+ )?(?:tagen|wochen|monaten|jahren|jahrzehnten)\b",
     re.IGNORECASE,
 )
@@ -68,11 +70,23 @@ _ARTICLE_PLACES = (
     "Nordosten|Nordwesten|Südosten|Südwesten|Ausland|Inland|Bundestag|Landtag|Kanzleramt|Parlament|Senat|Kongress|Weißen|Kreml|Hafen|"
     "Stadion|Krankenhaus|Klinik|Rathaus|Hotel|Zentrum|Bezirk|Stadtteil|Landkreis|Kreis|Dorf|Stadt|Hauptstadt"
 )
+_PLACE_NOUNS = (
+    "straße|strasse|platz|allee|gasse|ufer|viertel|bucht|insel|inseln|region|provinz|republik|stadt|dorf|"
+    "hafen|kirche|dom|kathedrale|halle|arena|stadion|universität|museum|bibliothek|gebirge|küste|kreis|bezirk|"
+    "grafschaft|see|tal|wald|park|markt|bahnhof|flughafen|palast|schloss|burg|kloster|gefängnis|lager|camp|"
+    "klinik|krankenhaus|schule|zentrum|hotel|botschaft|ministerium"
+)
 _PLACE = re.compile(
     r"\b(?i:in|nach|aus|bei|auf|vor|nahe)\s+(?:ganz\s+)?(?!(?:" + _NOT_PLACES + r")\b)[A-ZÄÖÜ][\w-]+"
     r"|\b(?i:im|in der|in den|aus der|aus dem|nach der|in die|auf der|auf dem)\s+(?:\w+en\s+)?(?:"
     + _ARTICLE_PLACES
     + r")\b"
+    # "in der Konwiktorska-Straße", "am Alexanderplatz": a noun that names a kind of place, alone or at a compound's end
+    r"|\b(?i:im|am|in der|in den|in die|aus der|aus dem|auf der|auf dem|an der)\s+(?:\w+en\s+)?[A-ZÄÖÜ][\w-]*(?i:"
+    + _PLACE_NOUNS
+    + r")\b"
+    # "in der Kara Kitai", "in der Longwood Medical Area": a name of two or more capitalised words
+    r"|\b(?i:in der|in den|in die|im|aus der|aus dem)\s+[A-ZÄÖÜ][\w-]+\s+[A-ZÄÖÜ][\w-]+"
 )
 _SPEECH = re.compile(
     r"\b(?:sagte|sagt|sagten|sagen|gesagt|erklärte|erklärt|erklärten|betonte|betont|äußerte|geäußert|meinte|"
