@@ -80,6 +80,11 @@ def test_a_topic_is_met_by_a_word_of_its_family():
 
 def test_language_and_reference_back():
     assert is_english("What did the senator say?") and not is_english("Was sagte die Senatorin?")
+    # "was" is German too, and a name may be English: German verbs, articles and umlauts decide
+    for german in ["Was will Putin?", "Was macht Doctor Who, wenn er verwundet wird?", "Was übersetzte Marlee Matlin?"]:
+        assert not is_english(german), german
+    for english in ["What will Putin do?", "Has Putin spoken?", "Who is Sean Hannity?", "And when?"]:
+        assert is_english(english), english
     assert read_question("Und wann?").anaphoric and read_question("Was sagte er dazu?").anaphoric
     assert not read_question("Was meldet der Hamburger Hafen?").anaphoric
 

@@ -201,6 +201,7 @@ _ENGLISH_HINTS = frozenset(
         "about",
         "say",
         "said",
+        *("do", "has", "have", "had", "a", "on", "for", "from", "they", "he", "she", "it", "this", "will"),
     ]
 )
 _GERMAN_HINTS = frozenset(
@@ -242,6 +243,10 @@ _GERMAN_HINTS = frozenset(
         "geschah",
         "passierte",
         "gibt",
+        # "Was will Putin?": "was" is a word of both languages, and German's verbs and articles decide
+        *("was", "als", "kann", "können", "konnte", "will", "soll", "sollte", "wollte", "muss", "wird"),
+        *("werden", "macht", "man", "uns", "ihm", "ihn", "sein", "seine", "seiner", "einer", "eines"),
+        *("einem", "des", "zum", "zur", "unter", "welches", "welchen", "welchem", "wenn", "dass"),
     ]
 )
 _NUMBER = re.compile(r"\b\d[\d.,]*\b")
@@ -281,9 +286,11 @@ def is_pronoun(word: str) -> bool:
 
 
 def is_english(question: str) -> bool:
-    """Whether the question is English rather than German, by counting function words of each."""
+    """Whether the question is English rather than German, by counting function words of each (an
+    umlaut or ß counts as one more German word; a name such as "Doctor Who" can hold an English one)."""
     words = re.findall(r"\w+", question.lower())
-    return sum(w in _ENGLISH_HINTS for w in words) > sum(w in _GERMAN_HINTS for w in words)
+    german = sum(w in _GERMAN_HINTS for w in words) + bool(re.search(r"[äöüß]", question.lower()))
+    return sum(w in _ENGLISH_HINTS for w in words) > german
 
 
 def read_question(question: str) -> QuestionInfo:
