@@ -14,6 +14,7 @@ from rag.answer.evidence import (
     explains,
     has_number,
     has_time,
+    names_person,
     names_place,
     names_topic,
     role_refers_to,
@@ -103,6 +104,9 @@ def test_evidence_rules():
     peskow = "Am Freitag gab der Kreml-Sprecher Dmitri Peskow an, dass Trump und Putin am Samstag telefonieren."
     assert attributed_to(peskow, "Peskow") and not attributed_to(peskow, "Trump")
     assert attributed_to('"Wir kommen bald", erklärte Trump.', "Trump")
+    assert names_person("Am Freitag gab der Kreml-Sprecher Dmitri Peskow an, dass …")
+    assert names_person("Dort trafen sich russische und US-amerikanische Diplomaten.")
+    assert names_person("Gestern sprach Maria Sacharowa.") and not names_person("Die Arbeit ruht seit Jahren.")
     assert names_topic("Dabei ging es zunächst um die Arbeit der Vertretungen.")
     assert names_topic("Die Minister berieten über den Haushalt.") and names_topic("They discussed trade.")
     assert not names_topic("Die Diplomaten trafen sich in Istanbul.")

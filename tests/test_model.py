@@ -226,6 +226,13 @@ def test_what_a_talk_was_about_is_the_sentence_that_says_so(seed_pipe: Pipeline,
     ]
 
 
+def test_who_was_there_is_the_sentence_that_names_them(seed_pipe: Pipeline):
+    answer = seed_pipe.ask("Wer war bei dem Treffen in Istanbul dabei?")
+    assert _quotes(answer)[0].startswith(
+        "Fast zeitgleich trafen sich in Istanbul russische und US-amerikanische Diplomaten"
+    )
+
+
 def test_a_call_this_month_answers_when(seed_pipe: Pipeline):
     answer = seed_pipe.ask("Wann telefonierten Trump und Putin?")
     quotes = _quotes(answer)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.question import HOW_MANY, SAID, TOPIC, WHEN, WHERE, WHY
+from rag.answer.question import HOW_MANY, SAID, TOPIC, WHEN, WHERE, WHO, WHY
 from rag.answer.quotes import _sentences
 
 _MONTHS = (
@@ -241,6 +241,19 @@ _TOPIC = re.compile(
 )
 
 
+# who someone is by office or role ("Kreml-Sprecher", "US-Präsident", "Diplomaten"), or a person's full name
+_PERSON = re.compile(
+    r"(?i:präsident|minister|kanzler|sprecher|chef|diplomat|botschafter|vertreter|delegation|könig|kaiser|"
+    r"papst|abgeordnete|senator|bürgermeister|gouverneur|direktor|leiter|gründer|erfinder|trainer)\w*|\b(?i:autor)(?:in|en|innen)?\b"
+    r"|(?<=\w )[A-ZÄÖÜ][a-zäöüß]+ (?:[A-ZÄÖÜ]\. )?[A-ZÄÖÜ][a-zäöüß]+\b"
+)
+
+
+def names_person(sentence: str) -> bool:
+    """A role noun or what looks like a full name: the sentence can say who."""
+    return _PERSON.search(sentence) is not None
+
+
 def names_topic(sentence: str) -> bool:
     """The sentence says what a talk or meeting was about ("Dabei ging es zunächst um die Arbeit …")."""
     return _TOPIC.search(sentence) is not None
@@ -265,4 +278,6 @@ def matches_kind(kind: str, sentence: str, speaker: str | None = None) -> bool:
         return attributed_to(sentence, speaker) if speaker else reports_speech(sentence)
     if kind == TOPIC:
         return names_topic(sentence)
+    if kind == WHO:
+        return names_person(sentence)
     return False
