@@ -241,6 +241,11 @@ _TOPIC = re.compile(
 )
 
 
+def names_topic(sentence: str) -> bool:
+    """The sentence says what a talk or meeting was about ("Dabei ging es zunächst um die Arbeit …")."""
+    return _TOPIC.search(sentence) is not None
+
+
 # who someone is by office or role ("Kreml-Sprecher", "US-Präsident", "Diplomaten"), or a person's full name
 _PERSON = re.compile(
     r"(?i:präsident|minister|kanzler|sprecher|chef|diplomat|botschafter|vertreter|delegation|könig|kaiser|"
@@ -252,11 +257,6 @@ _PERSON = re.compile(
 def names_person(sentence: str) -> bool:
     """A role noun or what looks like a full name: the sentence can say who."""
     return _PERSON.search(sentence) is not None
-
-
-def names_topic(sentence: str) -> bool:
-    """The sentence says what a talk or meeting was about ("Dabei ging es zunächst um die Arbeit …")."""
-    return _TOPIC.search(sentence) is not None
 
 
 def reports_speech(sentence: str) -> bool:

@@ -225,6 +225,9 @@ class ExtractiveGenerator:
         self.fit_bonus = fit_bonus
         self.known_terms = known_terms
         self.term_weights = term_weights
+        # the stems of the verbs of saying, and of talking, which a question's own verb may stand for
+        self._speech_stems = frozenset(self.analyzer.tokens(" ".join(sorted(SPEECH_VERBS))))
+        self._talk_stems = self._speech_stems | set(self.analyzer.tokens(" ".join(sorted(TALK_VERBS))))
 
     # ---- scoring --------------------------------------------------------------------------------
     def _topic_words(self, question: str, info: QuestionInfo) -> list[str]:
@@ -245,7 +248,7 @@ class ExtractiveGenerator:
         """The question read, and every not yet quoted sentence of every hit with its score, best first."""
         context = context or AskContext()
         info = read_question(question)
-        speaker = info.speaker if not info.pronoun_speaker else (context.speaker or info.speaker)
+        speaker = _asked_speaker(info, context)
         spans: list[tuple[int, Hit, int, int]] = []
         seen: set[tuple[str, int]] = set(context.quoted)
         for number, hit in enumerate(hits, start=1):
@@ -268,12 +271,11 @@ class ExtractiveGenerator:
         cosine = np.clip(vectors[2:] @ vectors[0], 0.0, None)
         terms = content_words(info, self.analyzer.tokens(query))
         if info.kind == TOPIC:  # "Worüber sprachen die Diplomaten?": the verb asks for a topic, as "worüber" does
-            talk = set(self.analyzer.tokens(" ".join(sorted(SPEECH_VERBS | TALK_VERBS))))
-            terms = [t for t in terms if t not in talk]
+            terms = [t for t in terms if t not in self._talk_stems]
         wanted = set(terms)
         # "Wo/Wann sprach Putin?" asks about his words, which any verb of saying reports; "Worüber sprachen die
         # Diplomaten?" asks what a talk was about, which a verb of saying elsewhere does not answer
-        speech_terms = set(self.analyzer.tokens(" ".join(sorted(SPEECH_VERBS)))) if info.kind in _SPOKEN else set()
+        speech_terms = self._speech_stems if info.kind in _SPOKEN else frozenset()
         speech = wanted & speech_terms
         # "Wo sagte Putin das?" asks where he spoke ("sagte" is no content word, but it says what is asked)
         asks_where_said = info.kind == WHERE and bool(speech_terms & set(self.analyzer.tokens(question)))
@@ -404,7 +406,7 @@ class ExtractiveGenerator:
     def _off_topic(self, info: QuestionInfo, context: AskContext, chosen: list[Candidate]) -> str | None:
         """For "Was sagte Trump über den Westen?" whose quotes of Trump all speak of other things: the
         sentence that says so, so that the reader does not take them for his words on the West."""
-        speaker = info.speaker if not info.pronoun_speaker else context.speaker
+        speaker = _asked_speaker(info, context)
         topic = said_topic(info)
         if not speaker or not topic or is_pronoun(speaker):
             return None
@@ -486,13 +488,16 @@ def _coverage(wanted: set[str], found: set[str]) -> float:
     ) / len(wanted)
 
 
+def _asked_speaker(info: QuestionInfo, context: AskContext) -> str | None:
+    """Whose words a question asks for: its speaker, or for "er"/"sie" the person of the conversation's topic
+    (the pronoun itself when there is none)."""
+    return info.speaker if not info.pronoun_speaker else (context.speaker or info.speaker)
+
+
 def _mentions(terms: set[str], found: set[str]) -> bool:
-    """Whether ``found`` holds one of ``terms`` or a word of its family: a compound of it, or a word that
-    shares its first seven letters ("telefonat" and "telefongesprach")."""
-    return any(
-        term in found or any((len(term) >= 5 and _compound_of(f, term)) or _shared_prefix(f, term) >= 7 for f in found)
-        for term in terms
-    )
+    """Whether ``found`` holds one of ``terms`` or a word of its family: what ``_coverage`` counts, or a word
+    that shares its first seven letters ("telefonat" and "telefongesprach")."""
+    return _coverage(terms, found) > 0 or any(_shared_prefix(f, t) >= 7 for t in terms for f in found)
 
 
 def _shared_prefix(a: str, b: str) -> int:

@@ -85,6 +85,7 @@ _SPEAKER_EN = re.compile(
 )
 _PRONOUNS_DE = frozenset(["er", "sie", "ihm", "ihr", "ihn", "ihnen", "es"])
 _PRONOUNS_EN = frozenset(["he", "she", "him", "her", "they", "them", "it"])
+_PRONOUNS = _PRONOUNS_DE | _PRONOUNS_EN
 _ANAPHORA = frozenset(
     [
         "er",
@@ -282,14 +283,15 @@ class QuestionInfo:
 
 def is_pronoun(word: str) -> bool:
     """Whether ``word`` is a personal pronoun ("er", "sie", "he"), which names no one by itself."""
-    return word.lower() in (_PRONOUNS_DE | _PRONOUNS_EN)
+    return word.lower() in _PRONOUNS
 
 
 def is_english(question: str) -> bool:
     """Whether the question is English rather than German, by counting function words of each (an
     umlaut or ß counts as one more German word; a name such as "Doctor Who" can hold an English one)."""
-    words = re.findall(r"\w+", question.lower())
-    german = sum(w in _GERMAN_HINTS for w in words) + bool(re.search(r"[äöüß]", question.lower()))
+    lowered = question.lower()
+    words = re.findall(r"\w+", lowered)
+    german = sum(w in _GERMAN_HINTS for w in words) + bool(re.search(r"[äöüß]", lowered))
     return sum(w in _ENGLISH_HINTS for w in words) > german
 
 
@@ -311,7 +313,7 @@ def _speaker(question: str, english: bool) -> str | None:
         return None
     name = found.group("a") or found.group("b") or ""
     words = name.split()
-    if words and words[0].lower() in (_PRONOUNS_DE | _PRONOUNS_EN):
+    if words and is_pronoun(words[0]):
         return words[0]
     # "Was sagte der Kreml-Sprecher Peskow über …": the run of capitalised words, its last one the name
     run = []
@@ -352,11 +354,12 @@ def content_words(info: QuestionInfo, tokens: list[str]) -> list[str]:
 
 @functools.cache
 def _question_stems() -> frozenset[str]:
-    """The question words and their Snowball stems ("worüber" is "worub", "wessen" is "wess")."""
-    import Stemmer
+    """The question words and their stems as the analyzer makes them ("worüber" is "worub", "wessen" is "wess")."""
+    from rag.lexical import GermanAnalyzer
 
-    stemmer = Stemmer.Stemmer("german")
-    return frozenset([*_QUESTION_WORDS, *stemmer.stemWords(sorted(_QUESTION_WORDS))])
+    return frozenset(
+        [*_QUESTION_WORDS, *GermanAnalyzer(drop_stop_words=False).tokens(" ".join(sorted(_QUESTION_WORDS)))]
+    )
 
 
 # "Was sagte Trump über den Westen?", "… zu den Sanktionen?", "What did Trump say about Putin?": the topic
