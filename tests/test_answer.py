@@ -14,6 +14,7 @@ from rag.answer.evidence import (
     explains,
     has_number,
     has_time,
+    matches_kind,
     names_person,
     names_place,
     names_topic,
@@ -110,6 +111,12 @@ def test_evidence_rules():
     assert names_topic("Dabei ging es zunächst um die Arbeit der Vertretungen.")
     assert names_topic("Die Minister berieten über den Haushalt.") and names_topic("They discussed trade.")
     assert not names_topic("Die Diplomaten trafen sich in Istanbul.")
+    # the participle before "über": "Gesprochen werden soll auch über eine Beendigung des Krieges"
+    assert names_topic("Gesprochen werden soll auch über eine Beendigung des Krieges.")
+    assert not names_topic("Gesprochen wurde lange.")
+    # whether a date is set answers "wann" as well, by saying there is none
+    assert matches_kind("when", "Einen Termin gibt es aber nicht.") and matches_kind("when", "Ein Datum steht fest.")
+    assert not matches_kind("when", "Das Treffen dauerte lange.")
     assert not names_topic("Es ging ihm gut.")  # no "um": how someone was, not what a talk was about
 
 

@@ -233,6 +233,31 @@ def test_who_was_there_is_the_sentence_that_names_them(seed_pipe: Pipeline):
     )
 
 
+def test_follow_ups_on_the_istanbul_meeting_stay_with_its_article(seed_pipe: Pipeline):
+    from rag.answer.conversation import Conversation
+    from rag.answer.evidence import names_topic
+
+    chat = Conversation()
+    seed_pipe.ask("Wer war bei dem Treffen in Istanbul dabei?", chat)
+    about = seed_pipe.ask("Worüber sprachen sie?", chat)  # "Gesprochen werden soll auch über …"
+    assert not about.declined and all(names_topic(q) for q in _quotes(about))
+    when = seed_pipe.ask("Und wann?", chat)
+    quotes = _quotes(when)
+    # the article gives no date for the talks: "Einen Termin gibt es aber nicht." says so; when the war began
+    # (the sentence after it) is no time of the meeting, and one fact asked gets two quotes at most
+    assert "Einen Termin gibt es aber nicht." in quotes and len(quotes) <= 2
+    assert not any("Krieg gegen das Nachbarland" in q for q in quotes)
+    assert {c.article_id for c in when.citations} == {_seed_id("004")}
+
+
+def test_how_many_after_the_meeting_is_declined_without_a_number(seed_pipe: Pipeline):
+    from rag.answer.conversation import Conversation
+
+    chat = Conversation()
+    seed_pipe.ask("Wo trafen sich russische und US-amerikanische Diplomaten?", chat)
+    assert seed_pipe.ask("Wie viele?", chat).declined  # the seeds do not say how many diplomats met
+
+
 def test_a_call_this_month_answers_when(seed_pipe: Pipeline):
     answer = seed_pipe.ask("Wann telefonierten Trump und Putin?")
     quotes = _quotes(answer)

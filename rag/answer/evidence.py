@@ -122,6 +122,15 @@ def has_time(sentence: str) -> bool:
     return _TIME.search(sentence) is not None
 
 
+# a sentence on whether a date is set answers "wann" too: "Einen Termin gibt es aber nicht."
+_SCHEDULE = re.compile(r"\b(?:Termin|Termine|Termins|Zeitpunkt|Zeitplan|Datum)\b|\b(?:date|schedule)d?\b")
+
+
+def names_schedule(sentence: str) -> bool:
+    """Whether the sentence speaks of a date being set or not ("Einen Termin gibt es aber nicht.")."""
+    return _SCHEDULE.search(sentence) is not None
+
+
 def has_number(sentence: str) -> bool:
     """A number, in digits or words ("drei", "Millionen", "Prozent")."""
     return _NUMBER.search(sentence) is not None
@@ -235,7 +244,7 @@ _TOPIC = re.compile(
     r"|\b(?:drehte|drehten|dreht|drehe)\s+sich\b[^.;]*?\bum\b|\bThem(?:a|en)\b|\bGegenstand\b"
     r"|\b(?:berieten|beraten|berät|besprachen|besprochen|diskutierten|diskutiert|diskutieren|verhandelten|"
     r"verhandelt|erörterten|erörtert)\b|\b(?:sprachen|sprach|redeten|sprechen|spricht)\b[^.;]*?\büber\b"
-    r"|\büber\b[^.;]*?\b(?:gesprochen|geredet)\b|\b(?:im\s+Mittelpunkt|im\s+Zentrum|auf\s+der\s+Tagesordnung)\b"
+    r"|\büber\b[^.;]*?\b(?:gesprochen|geredet)\b|\b(?:gesprochen|geredet)\b[^.;]*?\büber\b|\b(?:im\s+Mittelpunkt|im\s+Zentrum|auf\s+der\s+Tagesordnung)\b"
     r"|\b(?:discuss\w*|talk\w*\s+about|spoke\s+about|focus\w*\s+on|on\s+the\s+agenda|topics?)\b",
     re.IGNORECASE,
 )
@@ -267,7 +276,7 @@ def reports_speech(sentence: str) -> bool:
 def matches_kind(kind: str, sentence: str, speaker: str | None = None) -> bool:
     """Whether ``sentence`` holds what a question of ``kind`` asks for (False for kinds without a rule)."""
     if kind == WHEN:
-        return has_time(sentence)
+        return has_time(sentence) or names_schedule(sentence)
     if kind == HOW_MANY:
         return has_number(sentence)
     if kind == WHY:

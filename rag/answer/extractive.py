@@ -70,6 +70,7 @@ _FACT_KINDS = frozenset({WHEN, WHERE, HOW_MANY})
 # a bare follow-up declines below this best-sentence score (the single-score rule's threshold, chosen on
 # half of XQuAD-de's articles as declining at most 8% of answerable questions)
 BARE_MIN_SCORE = 0.32
+BARE_MAX_SENTENCES = 2  # quotes for a bare follow-up that asks one fact ("Und wo?")
 _NEAR_CHARS = 800  # for a bare follow-up, sentences this close to an earlier quote count as the same event
 
 # stems of the words that ask for news without naming a topic ("Was geschah?", "What was reported?")
@@ -315,8 +316,9 @@ class ExtractiveGenerator:
             scored = [c for c in scored if c.fits]  # only what that person said; anyone else's words are no answer
         elif bare and info.kind in _FACT_KINDS:
             # "Und wo?", "Und wann?": a bare follow-up asks only for the place or time of the topic, and a
-            # sentence without one cannot answer it (the articles may not say: then the answer declines)
-            scored = [c for c in scored if c.fits]
+            # sentence without one cannot answer it (the articles may not say: then the answer declines); the
+            # event is the one quoted, so another article's date or place is not its answer
+            scored = [c for c in scored if c.fits and (not quoted_at or c.hit.article.id in quoted_at)]
         return Scored(info, sorted(scored, key=lambda c: (-c.score, c.number, c.start)), terms, cos_top, bare)
 
     def evidence(self, scored: Scored, hits: list[Hit]) -> Evidence:
@@ -390,7 +392,7 @@ class ExtractiveGenerator:
         elif not scored.ranked or self.answers(scored, hits) < self.min_probability or self.unknown_names(info, hits):
             chosen = []
         else:
-            chosen = self._choose(info, scored.ranked)
+            chosen = self._choose(info, scored.ranked, scored.bare)
         if not chosen:
             text = DECLINE_EN if info.english else DECLINE_DE
             return Answer(text, [], hits, {}, True, [Part(text)], info.kind)
@@ -417,9 +419,11 @@ class ExtractiveGenerator:
             return None
         return off_topic_en(speaker, topic) if info.english else off_topic_de(speaker, topic)
 
-    def _choose(self, info: QuestionInfo, ranked: list[Candidate]) -> list[Candidate]:
+    def _choose(self, info: QuestionInfo, ranked: list[Candidate], bare: bool = False) -> list[Candidate]:
         best = ranked[0]
         chosen = [best]
+        # "Und wann?" asks for one fact of the event just quoted: the best sentence holding it and one more
+        most = min(self.max_sentences, BARE_MAX_SENTENCES) if bare and info.kind in _FACT_KINDS else self.max_sentences
         # "Wo …?", "Wann …?", "Wie viele …?": once the best sentence holds the place, time or number asked for,
         # a sentence without one adds words but no answer
         only_fitting = info.kind in (WHERE, TOPIC) and best.fits
@@ -428,7 +432,7 @@ class ExtractiveGenerator:
             before = [c for c in ranked if c.hit.article.id == best.hit.article.id and 0 <= best.start - c.end <= 3]
             chosen = [*before[:1], best]
         for cand in ranked[1:]:
-            if len(chosen) == self.max_sentences or cand.score < self.relative * best.score:
+            if len(chosen) >= most or cand.score < self.relative * best.score:
                 break
             if only_fitting and not cand.fits:
                 continue

@@ -153,6 +153,9 @@ _QUESTION_WORDS = frozenset(
         "inwiefern",
         "wieviel",
         "wieviele",
+        "viel",  # of "wie viel(e)": how many is asked, "viele" is no word a sentence must hold
+        "viele",
+        "many",
         "wie",
         "welche",
         "welcher",
