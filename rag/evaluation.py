@@ -119,12 +119,13 @@ def evaluate_retriever(
     written = _Written(pipe.generator) if isinstance(pipe.generator, LLMGenerator) else None
     for done, q in enumerate(dataset.questions, start=1):
         started = time.perf_counter()
-        hits = pipe.retrieve(q.question, depth + _GOLD_MARGIN, retriever)
+        question = pipe.check_question(q.question)  # cleaned as a user's question is
+        hits = pipe.retrieve(question, depth + _GOLD_MARGIN, retriever)
         retrieved = time.perf_counter()
         if written is None:
-            answer = pipe.generator.generate(q.question, hits[: pipe.settings.k])
+            answer = pipe.generator.generate(question, hits[: pipe.settings.k])
         else:
-            answer = written.ask(q.question, hits[: pipe.settings.k], started)
+            answer = written.ask(question, hits[: pipe.settings.k], started)
         retrieve_ms.append((retrieved - started) * 1000)
         answer_ms.append((time.perf_counter() - started) * 1000)
         # the same question with its gold document out of reach: no passage can answer it (not asked of a
@@ -132,7 +133,7 @@ def evaluate_retriever(
         declined_without_gold = None
         if written is None:
             without_gold = [h for h in hits if h.article.id not in q.gold][: pipe.settings.k]
-            declined_without_gold = pipe.generator.generate(q.question, without_gold).declined
+            declined_without_gold = pipe.generator.generate(question, without_gold).declined
             declined_unanswerable += declined_without_gold
         hits = hits[:depth]
         ranking = metrics.document_ranking(h.article.id for h in hits)

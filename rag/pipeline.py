@@ -12,6 +12,7 @@ import calendar
 import math
 import threading
 import time
+import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
@@ -499,7 +500,10 @@ class Pipeline:
         return {t: float(bm25.idf[known[t]]) if known.get(t, bm25.n_terms) < bm25.n_terms else rarest for t in terms}
 
     def check_question(self, question: str) -> str:
-        text = " ".join(question.split())
+        """The question as it is answered: invisible format characters (zero-width spaces and joiners, soft
+        hyphens, a byte order mark: text pasted from web pages carries them) removed, whitespace collapsed;
+        an empty or overlong question is refused."""
+        text = " ".join("".join(ch for ch in question if unicodedata.category(ch) != "Cf").split())
         if not text:
             raise QuestionError(
                 "the question is empty; type a question about the articles", "Bitte geben Sie eine Frage ein."

@@ -242,6 +242,15 @@ def test_empty_or_overlong_questions_get_a_clear_error(pipe: Pipeline, question:
     assert err.value.german and ("Frage" in err.value.german)
 
 
+def test_invisible_characters_of_a_pasted_question_are_removed(pipe: Pipeline):
+    # XQuAD-de has "In welchem \u200b\u200bJahr …": zero-width spaces hide "in welchem Jahr" from the question rules
+    pasted = "In welchem \u200b\u200bJahr\u00ad wurde\ufeff sie  gebaut?"
+    assert pipe.check_question(pasted) == "In welchem Jahr wurde sie gebaut?"
+    assert read_question(pipe.check_question("In welchem \u200b\u200bJahr wurde sie gebaut?")).kind == "when"
+    with pytest.raises(QuestionError, match="empty"):
+        pipe.ask("\u200b \u200b")
+
+
 def test_follow_up_is_read_with_the_topic_and_cites_the_same_article(pipe: Pipeline):
     chat = Conversation()
     first = pipe.ask("Was meldet der Hamburger Hafen?", chat)

@@ -20,6 +20,14 @@ def test_analyzer_stems_german_and_drops_stop_words():
     assert tokens == ["haus", "haus", "prasident"]
 
 
+def test_invisible_characters_do_not_split_words():
+    # web text hides soft hyphens and zero-width spaces inside words (FANG-COVID has both)
+    analyzer = GermanAnalyzer()
+    plain = analyzer.tokens("Die Bundeskanzlerin und das Infektionsschutzgesetz")
+    assert analyzer.tokens("Die Bundes\u00adkanzlerin und das Infektions\u200bschutz\u2060gesetz") == plain
+    assert plain == ["bundeskanzl", "infektionsschutzgesetz"]
+
+
 def test_scores_agree_with_bm25s_reference():
     bm25s = pytest.importorskip("bm25s")
     analyzer = GermanAnalyzer()
