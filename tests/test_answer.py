@@ -214,6 +214,30 @@ def test_sentences_quoted_before_in_a_conversation_are_not_quoted_again(pipe: Pi
     }
 
 
+def test_a_summary_of_one_story_leaves_out_a_newsletter_passage_on_another():
+    from rag.chunking import Chunk
+    from rag.corpus import Article
+    from rag.retrieval import Hit
+
+    hotel = "Das Hotel am Flughafen hat wegen der Pandemie Insolvenz angemeldet."
+    bridge = (
+        "Die Bahn will die alte Sternbrücke abreißen und durch eine neue ersetzen. Der Streit um die Sternbrücke "
+        "zeigt, wer bei der Verkehrswende mitreden will. Anwohner sammeln Unterschriften gegen den Neubau."
+    )
+    text = f"{hotel}\n\n{bridge}"
+    article = Article("n", "Der Streit um die Sternbrücke", text, "2020-12", "zeit.de")
+    at = text.index(bridge)
+    # every passage carries the headline, so the hotel's passage is retrieved with the bridge's
+    hits = [Hit(Chunk("n", bridge, at, len(text)), 0.9, article), Hit(Chunk("n", hotel, 0, len(hotel)), 0.5, article)]
+    generator = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0)
+    answer = generator.generate("Worum geht es im Streit um die Sternbrücke?", hits)
+    assert answer.question_type == "summary" and not answer.declined
+    assert answer.citations and all(c.number == 1 for c in answer.citations)
+    assert not any("Hotel" in c.text for c in answer.citations)
+    # "Artikel" and "geht" ask for a summary and are no topic the article must mention
+    assert not generator.generate("Worum geht es in dem Artikel über die Sternbrücke?", hits).declined
+
+
 def test_a_follow_up_that_only_earlier_quotes_answer_quotes_them_again_and_says_so():
     from rag.answer.extractive import AGAIN_DE
     from rag.chunking import Chunk

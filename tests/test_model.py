@@ -166,6 +166,10 @@ def test_summary_quotes_distinct_sentences_of_one_article(seed_pipe: Pipeline):
     assert {c.article_id for c in answer.citations} == {_seed_id("000")}
     words = [set(q.lower().split()) for q in _quotes(answer)]
     assert all(len(a & b) / min(len(a), len(b)) <= 0.8 for i, a in enumerate(words) for b in words[i + 1 :])
+    # "Artikel" and "geht" ask for a summary; they are no topic the article has to mention
+    about_putin = seed_pipe.ask("Worum geht es in dem Artikel über Putin?")
+    assert about_putin.question_type == "summary" and not about_putin.declined
+    assert {c.article_id for c in about_putin.citations} == {_seed_id("004")}
 
 
 def test_english_question_gets_english_framing_and_only_trumps_words(seed_pipe: Pipeline):

@@ -91,6 +91,9 @@ _NEWS_WORDS = frozenset(
         "report",
         "reported",
         "new",
+        # the words of a summary request ("Fasse den Artikel über … zusammen", "Worum geht es in dem Artikel …")
+        *("artikel", "beitrag", "geht", "ging", "fass", "zusamm", "zusammenfass"),
+        *("articl", "summary", "summariz", "summaris"),
     ]
 )
 
@@ -388,7 +391,7 @@ class ExtractiveGenerator:
         scored = self.score_sentences(question, hits, context)
         info = scored.info
         if info.kind == SUMMARY and hits and self._on_topic(question, info, hits[0]):
-            chosen = self._summary(hits, context)
+            chosen = self._summary(hits, context, set(self._topic_words(question, info)))
         elif not scored.ranked or self.answers(scored, hits) < self.min_probability or self.unknown_names(info, hits):
             chosen = []
         else:
@@ -445,16 +448,24 @@ class ExtractiveGenerator:
                 chosen = [*chosen[: self.max_sentences - 1], following]
         return sorted(chosen, key=lambda c: (c.number, c.start))
 
-    def _summary(self, hits: list[Hit], context: AskContext) -> list[Candidate]:
+    def _summary(self, hits: list[Hit], context: AskContext, wanted: set[str]) -> list[Candidate]:
         """The top article's first sentence among the retrieved passages and the sentences most central to
-        them, in reading order; each cites the passage it stands in."""
+        them, in reading order; each cites the passage it stands in.
+
+        Only passages whose own text has a topic word of the question (``wanted``) count, when any has: every
+        passage of an article carries its headline, so a newsletter's passage on another story is retrieved
+        by the headline alone ("Worum geht es im Streit um die Sternbrücke?" is not about a hotel's insolvency
+        in the same issue)."""
         top = hits[0]
         text = top.article.text
+        own = [(number, hit) for number, hit in enumerate(hits, start=1) if hit.article.id == top.article.id]
+        on_topic = [
+            (number, hit) for number, hit in own if _coverage(wanted, set(self.analyzer.tokens(hit.chunk.text))) > 0
+        ]
         owner: dict[tuple[int, int], tuple[int, Hit]] = {}
-        for number, hit in enumerate(hits, start=1):
-            if hit.article.id == top.article.id:
-                for span in passage_sentences(text, hit.chunk.start, hit.chunk.end):
-                    owner.setdefault(span, (number, hit))
+        for number, hit in on_topic or own:
+            for span in passage_sentences(text, hit.chunk.start, hit.chunk.end):
+                owner.setdefault(span, (number, hit))
         spans = [
             (s, e)
             for s, e in sorted(owner)
