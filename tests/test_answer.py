@@ -89,6 +89,9 @@ def test_language_and_reference_back():
         assert is_english(english), english
     assert read_question("Und wann?").anaphoric and read_question("Was sagte er dazu?").anaphoric
     assert not read_question("Was meldet der Hamburger Hafen?").anaphoric
+    # "das" before no noun stands for what was just said; before a noun it is an article
+    assert read_question("Wann wurde das bekannt?").anaphoric and read_question("Was bedeutet das?").anaphoric
+    assert not read_question("Wann wurde das Gesetz beschlossen?").anaphoric
 
 
 def test_evidence_rules():
@@ -236,6 +239,38 @@ def test_a_summary_of_one_story_leaves_out_a_newsletter_passage_on_another():
     assert not any("Hotel" in c.text for c in answer.citations)
     # "Artikel" and "geht" ask for a summary and are no topic the article must mention
     assert not generator.generate("Worum geht es in dem Artikel über die Sternbrücke?", hits).declined
+
+
+def test_a_question_the_article_asks_is_never_quoted():
+    from rag.chunking import Chunk
+    from rag.corpus import Article
+    from rag.retrieval import Hit
+
+    text = "Hat Hamburg ein Müllproblem? Die Müllabfuhr kommt mit dem Abtransport von Hamburger Müll kaum nach."
+    hit = Hit(Chunk("m", text, 0, len(text)), 0.9, Article("m", "Wohin mit Hamburgs Müll?", text, "2021-02", "zeit.de"))
+    generator = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0)
+    for question in ("Hat Hamburg ein Müllproblem?", "Fasse den Artikel über Hamburgs Müll zusammen."):
+        answer = generator.generate(question, [hit])
+        assert answer.citations and not any(c.text.endswith("?") for c in answer.citations), question
+
+
+def test_a_new_sentence_is_never_said_to_be_quoted_again():
+    from rag.answer.extractive import AGAIN_DE
+    from rag.chunking import Chunk
+    from rag.corpus import Article
+    from rag.retrieval import Hit
+
+    first = "Spahn will die Corona-Politik im Bundestag aufarbeiten lassen."
+    other = "Spahn stellt sich am Montag um 18 Uhr den Fragen der Leser."
+    hits = [
+        Hit(Chunk("a", first, 0, len(first)), 0.9, Article("a", "Aufarbeitung", first, "2020-06", "zeit.de")),
+        Hit(Chunk("b", other, 0, len(other)), 0.5, Article("b", "Leserfragen", other, "2020-05", "zeit.de")),
+    ]
+    generator = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0)
+    context = AskContext(topic="Was will Jens Spahn aufarbeiten?", speaker="Spahn", quoted=frozenset({("a", 0)}))
+    # the quoted article names no time; another article's time is no answer, and it was not quoted before
+    answer = generator.generate("Und wann?", hits, context)
+    assert answer.declined and AGAIN_DE not in answer.text
 
 
 def test_a_follow_up_that_only_earlier_quotes_answer_quotes_them_again_and_says_so():

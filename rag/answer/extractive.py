@@ -259,6 +259,8 @@ class ExtractiveGenerator:
             for s, e in passage_sentences(hit.article.text, hit.chunk.start, hit.chunk.end):
                 if is_heading(hit.article.text, s, e):
                     continue  # a subheading names a topic and answers nothing
+                if info.kind != SAID and _asks(hit.article.text[s:e]):
+                    continue  # "Hat Hamburg ein Müllproblem?": a question the article asks answers nothing
                 if (hit.article.id, s) not in seen:  # overlapping chunks repeat sentences; quote each once
                     seen.add((hit.article.id, s))
                     spans.append((number, hit, s, e))
@@ -381,7 +383,9 @@ class ExtractiveGenerator:
             # a follow-up that only sentences quoted before answer ("Und was sagte Peskow dazu?" after an
             # answer that quoted him): quote them again, said as such, rather than claim the articles are silent
             again = self._answer(question, hits, replace(context, quoted=frozenset()))
-            if not again.declined:
+            # only what was quoted before may be said to be quoted again (without the earlier quotes, a bare
+            # "Und wann?" would no longer keep to their articles and could quote a new sentence from another)
+            if not again.declined and all((c.article_id, c.start) in context.quoted for c in again.citations):
                 frame = Part(AGAIN_EN if read_question(question).english else AGAIN_DE)
                 parts = [frame, *again.parts]
                 answer = replace(again, text=_text(parts), parts=parts)
@@ -469,7 +473,10 @@ class ExtractiveGenerator:
         spans = [
             (s, e)
             for s, e in sorted(owner)
-            if (top.article.id, s) not in context.quoted and len(text[s:e].split()) >= 4 and not is_heading(text, s, e)
+            if (top.article.id, s) not in context.quoted
+            and len(text[s:e].split()) >= 4
+            and not is_heading(text, s, e)
+            and not _asks(text[s:e])
         ]
         if not spans:
             return []
@@ -490,6 +497,11 @@ class ExtractiveGenerator:
 
 _SPOKEN = (WHERE, WHEN, SAID)
 _ANAPHORIC_START = re.compile(r"^\W*(?:er|sie|es|dies|diese[rsmn]?|dabei|damit|dort|dazu|daher|deshalb|zudem)\b", re.I)
+
+
+def _asks(sentence: str) -> bool:
+    """Whether the sentence is a question ("Wie steht Jens Spahn zu den Lockerungen?"), quoted or not."""
+    return sentence.rstrip(" \"'“”„»«)").endswith("?")
 
 
 def _coverage(wanted: set[str], found: set[str]) -> float:

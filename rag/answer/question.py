@@ -307,6 +307,10 @@ def read_question(question: str) -> QuestionInfo:
     lowered = [w.lower() for w in words]
     names = tuple(w for i, w in enumerate(words) if i > 0 and w[:1].isupper() and w.lower() not in _QUESTION_WORDS)
     anaphoric = (lowered[:1] == ["und"] or lowered[:1] == ["and"]) or any(w in _ANAPHORA for w in lowered[1:])
+    # "Wann wurde das bekannt?": "das" before no noun is a pronoun for what was just said ("das Gesetz" is not)
+    anaphoric = anaphoric or any(
+        w == "das" and (i + 1 == len(words) or not words[i + 1][:1].isupper()) for i, w in enumerate(lowered) if i > 0
+    )
     return QuestionInfo(question, kind, english, speaker, names, tuple(_NUMBER.findall(question)), anaphoric)
 
 
