@@ -241,6 +241,15 @@ def test_a_summary_of_one_story_leaves_out_a_newsletter_passage_on_another():
     assert not generator.generate("Worum geht es in dem Artikel über die Sternbrücke?", hits).declined
 
 
+def test_counted_words_are_what_a_number_counts():
+    from rag.answer.evidence import counted_words
+
+    # "Wie viele Stellen …?" is best met by "5.000 Stellen" (tests/test_model.py asks it of the real article)
+    assert counted_words("Nun sollen noch einmal 5.000 Stellen hinzukommen.") == ["Stellen", "hinzukommen"]
+    assert "Metropolregionen" in counted_words("Sie ist die Heimat von zwei erweiterten Metropolregionen.")
+    assert counted_words("Der Konzern schreibt rote Zahlen.") == []
+
+
 def test_a_question_the_article_asks_is_never_quoted():
     from rag.chunking import Chunk
     from rag.corpus import Article

@@ -333,6 +333,39 @@ def _chat_json(index: Path, questions: list[str]) -> list[dict]:
     return [json.loads(line) for line in out.stdout.splitlines()]
 
 
+def _fang_article(url: str):  # type: ignore[no-untyped-def]
+    """One FANG-COVID article by URL, read from ../shared (skips where the data is not on the machine)."""
+    import gzip
+    import json
+
+    from tests.conftest import ROOT
+
+    corpus = ROOT.parent / "shared" / "data" / "news-de" / "fang-covid-real.jsonl.gz"
+    if not corpus.exists():
+        pytest.skip(f"{corpus} is not on this machine")
+    with gzip.open(corpus, "rt", encoding="utf-8") as lines:
+        return next(json.loads(line) for line in lines if url in line)
+
+
+def test_how_many_jobs_quotes_the_number_of_jobs(seed_pipe: Pipeline, tmp_path: Path):
+    """Every sentence of this article covers the question in full through its headline ("Thyssenkrupp baut
+    weitere 5.000 Stellen ab"); the sentence whose number counts Stellen answers, not "15 Milliarden Euro"."""
+    import json
+
+    from rag.chunking import Chunk
+    from rag.corpus import load_path
+    from rag.retrieval import Hit
+
+    row = _fang_article("https://www.zeit.de/wirtschaft/unternehmen/2020-11/thyssenkrupp-stahlindustrie-stellenabbau")
+    source = tmp_path / "thyssenkrupp.jsonl"
+    source.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    article = next(iter(load_path(source)))
+    hit = Hit(Chunk(article.id, article.text, 0, len(article.text)), 1.0, article)  # type: ignore[union-attr]
+    scored = seed_pipe.generator.score_sentences("Wie viele Stellen baut Thyssenkrupp ab?", [hit])
+    assert "5.000 Stellen" in scored.ranked[0].text or "6.000 Stellen" in scored.ranked[0].text
+    assert any("5.000 Stellen" in c.text for c in scored.ranked[:2])
+
+
 def test_chat_json_answers_the_fang_covid_multi_turn_set(tmp_path: Path):
     """The multi-turn set over FANG-COVID articles (read from ../shared, never copied into the project),
     in an index with 40 other articles of the corpus beside them."""

@@ -136,6 +136,18 @@ def has_number(sentence: str) -> bool:
     return _NUMBER.search(sentence) is not None
 
 
+_COUNT = re.compile(rf"(?:\d[\d.,]*|\b(?:{_NUMBER_WORDS})\w*)\s+((?:[\w-]+\s+){{0,2}})([\w-]+)", re.IGNORECASE)
+
+
+def counted_words(sentence: str) -> list[str]:
+    """The words a number in the sentence counts: "5.000 Stellen" -> "Stellen", "zwei erweiterten
+    Metropolregionen" -> "erweiterten", "Metropolregionen" (the noun may follow up to two words)."""
+    found = []
+    for m in _COUNT.finditer(sentence):
+        found.extend([*m.group(1).split(), m.group(2)])
+    return found
+
+
 def gives_reason(sentence: str) -> bool:
     """A causal or purpose connective ("weil", "wegen", "deshalb", "um … zu")."""
     return _REASON.search(sentence) is not None

@@ -37,6 +37,7 @@ from rag.answer.base import DECLINE_DE, DECLINE_EN, Answer, AskContext, CheckedS
 from rag.answer.evidence import (
     SPEECH_VERBS,
     TALK_VERBS,
+    counted_words,
     explains,
     has_speech_verb,
     matches_kind,
@@ -70,6 +71,7 @@ _FACT_KINDS = frozenset({WHEN, WHERE, HOW_MANY})
 # a bare follow-up declines below this best-sentence score (the single-score rule's threshold, chosen on
 # half of XQuAD-de's articles as declining at most 8% of answerable questions)
 BARE_MIN_SCORE = 0.32
+COUNT_BONUS = 0.5  # share of fit_bonus added when a number counts what "wie viele" asks about
 BARE_MAX_SENTENCES = 2  # quotes for a bare follow-up that asks one fact ("Und wo?")
 _NEAR_CHARS = 800  # for a bare follow-up, sentences this close to an earlier quote count as the same event
 
@@ -313,6 +315,8 @@ class ExtractiveGenerator:
                 found.update(self.analyzer.tokens(speaker))
                 coverage = _coverage(wanted, found)
             score = 0.5 * cos + 0.5 * coverage + (self.fit_bonus if fits else 0.0) - missing_penalty
+            if fits and info.kind == HOW_MANY and self._counts(wanted, text):
+                score += COUNT_BONUS * self.fit_bonus  # "Wie viele Stellen …?" is met by "5.000 Stellen"
             if quoted_at.get(hit.article.id):
                 distance = min(abs(s - at) for at in quoted_at[hit.article.id])
                 score += self.fit_bonus * max(0.0, 1.0 - distance / _NEAR_CHARS)
@@ -325,6 +329,10 @@ class ExtractiveGenerator:
             # event is the one quoted, so another article's date or place is not its answer
             scored = [c for c in scored if c.fits and (not quoted_at or c.hit.article.id in quoted_at)]
         return Scored(info, sorted(scored, key=lambda c: (-c.score, c.number, c.start)), terms, cos_top, bare)
+
+    def _counts(self, wanted: set[str], sentence: str) -> bool:
+        """Whether a number in the sentence counts a word of the question ("5.000 Stellen" for "Wie viele Stellen")."""
+        return bool(wanted & set(self.analyzer.tokens(" ".join(counted_words(sentence)))))
 
     def evidence(self, scored: Scored, hits: list[Hit]) -> Evidence:
         """The measurements the decline decision reads (``rag.answer.answerable``); needs a ranked sentence."""
