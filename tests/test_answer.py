@@ -108,6 +108,11 @@ def test_evidence_rules():
     peskow = "Am Freitag gab der Kreml-Sprecher Dmitri Peskow an, dass Trump und Putin am Samstag telefonieren."
     assert attributed_to(peskow, "Peskow") and not attributed_to(peskow, "Trump")
     assert attributed_to('"Wir kommen bald", erklärte Trump.', "Trump")
+    # whom someone spoke with or for is not who spoke: "Im Gespräch mit Sean Hannity … sagte … Trump"
+    hannity = "Im Gespräch mit Sean Hannity von Fox News sagte US-Präsident Donald Trump, er erwarte ein Gespräch."
+    assert attributed_to(hannity, "Trump") and not attributed_to(hannity, "Hannity")
+    assert not attributed_to('"Wir kommen", sagte der Sprecher von Trump.', "Trump")
+    assert attributed_to("Nach Angaben des Kreml-Sprechers Peskow sagte man das ab.", "Peskow")  # a source
     assert names_person("Am Freitag gab der Kreml-Sprecher Dmitri Peskow an, dass …")
     assert names_person("Dort trafen sich russische und US-amerikanische Diplomaten.")
     assert names_person("Gestern sprach Maria Sacharowa.") and not names_person("Die Arbeit ruht seit Jahren.")
@@ -248,6 +253,31 @@ def test_counted_words_are_what_a_number_counts():
     assert counted_words("Nun sollen noch einmal 5.000 Stellen hinzukommen.") == ["Stellen", "hinzukommen"]
     assert "Metropolregionen" in counted_words("Sie ist die Heimat von zwei erweiterten Metropolregionen.")
     assert counted_words("Der Konzern schreibt rote Zahlen.") == []
+
+
+def test_a_role_as_speaker_is_answered_even_when_the_articles_name_the_person_otherwise():
+    from rag.answer.evidence import is_role
+    from rag.chunking import Chunk
+    from rag.corpus import Article
+    from rag.retrieval import Hit
+
+    assert is_role("Gesamtmetall-Chef") and is_role("Kremlchef") and is_role("Kanzlerin")
+    assert not is_role("Dulger") and not is_role("Peskow")
+    info = read_question("Was fordert der Gesamtmetall-Chef?")
+    assert info.kind == "said" and info.speaker == "Gesamtmetall-Chef"
+    assert read_question("Was verlangt Dulger?").speaker == "Dulger"
+    text = (
+        "Der Chef des Arbeitgeberverbands Gesamtmetall, Rainer Dulger, setzt sich für Einkaufsgutscheine ein. "
+        '"Wir brauchen ein breites Konjunkturprogramm", sagte Dulger.'
+    )
+    hit = Hit(
+        Chunk("g", text, 0, len(text)), 0.9, Article("g", "Gesamtmetall-Chef fordert", text, "2020-05", "zeit.de")
+    )
+    generator = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0)
+    # no sentence attributes speech to "Gesamtmetall-Chef" by that word: the role is not a reason to decline
+    assert not generator.generate("Was fordert der Gesamtmetall-Chef?", [hit]).declined
+    # a name is: only what that person said answers
+    assert generator.generate("Was fordert Scholz?", [hit]).declined
 
 
 def test_a_question_the_article_asks_is_never_quoted():

@@ -274,6 +274,14 @@ def test_a_person_in_neither_seed_is_declined(seed_pipe: Pipeline):
     assert answer.declined and answer.citations == []
 
 
+def test_the_interviewer_is_not_quoted_as_the_speaker(seed_pipe: Pipeline):
+    # "Im Gespräch mit Sean Hannity von Fox News sagte US-Präsident Donald Trump, …": Trump spoke, not Hannity
+    for question in ("Was sagte Sean Hannity?", "What did Hannity say?"):
+        answer = seed_pipe.ask(question)
+        assert answer.declined and answer.citations == [], question
+    assert not seed_pipe.ask("Was sagte Trump im Gespräch mit Hannity?").declined
+
+
 def test_quotes_carry_no_dateline_or_stray_quote_marks(seed_pipe: Pipeline):
     for question in ("Was sagt Putin über den Westen?", "Was sagte Trump über Sanktionen?", "Wann begann der Krieg?"):
         for quote in _quotes(seed_pipe.ask(question)):

@@ -90,7 +90,8 @@ _PLACE = re.compile(
 )
 _SPEECH = re.compile(
     r"\b(?:sagte|sagt|sagten|sagen|gesagt|erklärte|erklärt|erklärten|betonte|betont|äußerte|geäußert|meinte|"
-    r"kündigte|angekündigt|teilte|mitgeteilt|gab|warnte|forderte|behauptete|bekräftigte|sprach|fragte|räumte|"
+    r"kündigte|angekündigt|teilte|mitgeteilt|gab|warnte|warnt|forderte|fordert|gefordert|verlangte|verlangt|"
+    r"behauptete|behauptet|bekräftigte|sprach|fragte|räumte|"
     r"zufolge|laut|wies|kritisierte|bezeichnete|nannte|versicherte|schrieb|twitterte|bestätigte|verwies|"
     r"unterstrich|ergänzte|hieß)\b",
     re.IGNORECASE,
@@ -189,8 +190,11 @@ def attributed_to(sentence: str, speaker: str) -> bool:
 
     def names(clause: str) -> bool:
         found = re.findall(r"[\w-]+", clause)
-        words = {w.lower().rstrip("s") for w in found} | {part.lower() for w in found for part in w.split("-")}
-        return wanted in words or wanted.rstrip("s") in words
+        for i, word in enumerate(found):
+            forms = {word.lower(), word.lower().rstrip("s"), *word.lower().split("-")}
+            if (wanted in forms or wanted.rstrip("s") in forms) and not _object_of_preposition(found, i):
+                return True
+        return False
 
     clauses = _CLAUSE.split(sentence)
     for i, clause in enumerate(clauses):
@@ -203,6 +207,30 @@ def attributed_to(sentence: str, speaker: str) -> bool:
         if names(clause) or (len(following.split()) <= 4 and names(following)):
             return True
     return False
+
+
+_PREPOSITIONS = frozenset(
+    {
+        *("mit", "von", "vom", "gegenüber", "über", "an", "am", "zu", "zum", "zur", "für", "bei", "beim"),
+        *("gegen", "um", "ohne", "neben", "zwischen", "hinter"),
+    }
+)
+_ARTICLES = frozenset({"der", "die", "das", "des", "dem", "den", "ein", "eine", "einem", "einen", "eines", "einer"})
+# "nach Angaben des Kreml-Sprechers Peskow", "nach Worten von Peskow": the preposition names a source
+_SOURCE_NOUNS = frozenset(
+    {"angaben", "worten", "aussage", "aussagen", "darstellung", "einschätzung", "ansicht", "meinung", "auffassung"}
+)
+
+
+def _object_of_preposition(words: list[str], i: int) -> bool:
+    """Whether ``words[i]`` is governed by a preposition ("Im Gespräch mit Sean Hannity sagte Trump": Hannity
+    is whom Trump spoke with), looking back over the titles, first names and articles before it."""
+    j = i - 1
+    while j >= 0 and words[j].lower() not in _PREPOSITIONS:
+        if not (words[j][:1].isupper() or words[j].lower() in _ARTICLES) or words[j].lower() in _SOURCE_NOUNS:
+            return False
+        j -= 1
+    return j >= 0
 
 
 def has_speech_verb(sentence: str) -> bool:
@@ -273,6 +301,14 @@ _PERSON = re.compile(
     r"papst|abgeordnete|senator|bürgermeister|gouverneur|direktor|leiter|gründer|erfinder|trainer)\w*|\b(?i:autor)(?:in|en|innen)?\b"
     r"|(?<=\w )[A-ZÄÖÜ][a-zäöüß]+ (?:[A-ZÄÖÜ]\. )?[A-ZÄÖÜ][a-zäöüß]+\b"
 )
+
+
+_ROLE_WORD = re.compile(r"[\w-]*?" + _PERSON.pattern.split("|\\b(?i:autor)")[0] + r"$")
+
+
+def is_role(word: str) -> bool:
+    """Whether ``word`` names an office or role ("Gesamtmetall-Chef", "Kreml-Sprecher"), not a person's name."""
+    return _ROLE_WORD.match(word) is not None
 
 
 def names_person(sentence: str) -> bool:

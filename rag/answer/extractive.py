@@ -40,6 +40,7 @@ from rag.answer.evidence import (
     counted_words,
     explains,
     has_speech_verb,
+    is_role,
     matches_kind,
     names_speech_place,
     role_refers_to,
@@ -261,8 +262,6 @@ class ExtractiveGenerator:
             for s, e in passage_sentences(hit.article.text, hit.chunk.start, hit.chunk.end):
                 if is_heading(hit.article.text, s, e):
                     continue  # a subheading names a topic and answers nothing
-                if info.kind != SAID and _asks(hit.article.text[s:e]):
-                    continue  # "Hat Hamburg ein Müllproblem?": a question the article asks answers nothing
                 if (hit.article.id, s) not in seen:  # overlapping chunks repeat sentences; quote each once
                     seen.add((hit.article.id, s))
                     spans.append((number, hit, s, e))
@@ -314,6 +313,8 @@ class ExtractiveGenerator:
                 fits = True  # "…, warnte der Kremlchef" a sentence after one that named Putin
                 found.update(self.analyzer.tokens(speaker))
                 coverage = _coverage(wanted, found)
+            if _asks(text) and not (fits and info.kind == SAID):
+                continue  # "Hat Hamburg ein Müllproblem?": a question the article asks (not quotes) answers nothing
             score = 0.5 * cos + 0.5 * coverage + (self.fit_bonus if fits else 0.0) - missing_penalty
             if fits and info.kind == HOW_MANY and self._counts(wanted, text):
                 score += COUNT_BONUS * self.fit_bonus  # "Wie viele Stellen …?" is met by "5.000 Stellen"
@@ -322,7 +323,12 @@ class ExtractiveGenerator:
                 score += self.fit_bonus * max(0.0, 1.0 - distance / _NEAR_CHARS)
             scored.append(Candidate(number, hit, s, e, score, fits, cos, coverage))
         if info.kind == SAID and speaker:
-            scored = [c for c in scored if c.fits]  # only what that person said; anyone else's words are no answer
+            # only what that person said; anyone else's words are no answer. A role or a thing ("Was fordert
+            # der Gesamtmetall-Chef?", "Was verlangt die Richtlinie?") that the articles name another way
+            # ("Chef des Arbeitgeberverbands Gesamtmetall, Rainer Dulger") or that speaks through no verb of
+            # saying keeps every sentence when none attributes speech to it by that word
+            fitting = [c for c in scored if c.fits]
+            scored = fitting if fitting or not _described(info, speaker) else scored
         elif bare and info.kind in _FACT_KINDS:
             # "Und wo?", "Und wann?": a bare follow-up asks only for the place or time of the topic, and a
             # sentence without one cannot answer it (the articles may not say: then the answer declines); the
@@ -505,6 +511,12 @@ class ExtractiveGenerator:
 
 _SPOKEN = (WHERE, WHEN, SAID)
 _ANAPHORIC_START = re.compile(r"^\W*(?:er|sie|es|dies|diese[rsmn]?|dabei|damit|dort|dazu|daher|deshalb|zudem)\b", re.I)
+
+
+def _described(info: QuestionInfo, speaker: str) -> bool:
+    """Whether the asked speaker is a role or a thing rather than a name: a role noun ("Kremlchef"), or a
+    word the question puts an article before ("die Richtlinie"; names stand alone: "Was sagte Trump?")."""
+    return is_role(speaker) or re.search(rf"\b(?:der|die|das)\s+{re.escape(speaker)}\b", info.text, re.I) is not None
 
 
 def _asks(sentence: str) -> bool:

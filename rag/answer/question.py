@@ -29,8 +29,8 @@ WHEN, WHERE, WHO, WHY, HOW_MANY, SAID, TOPIC, SUMMARY, OTHER = (
 
 _WORD = re.compile(r"[\w-]+", re.UNICODE)
 _SPEECH_DE = (
-    r"(?:sagte|sagt|sagten|gesagt|äußerte|geäußert|erklärte|erklärt|meinte|meint|betonte|kündigte|forderte|"
-    r"warnte|behauptete|berichtete)"
+    r"(?:sagte|sagt|sagten|gesagt|äußerte|äußert|geäußert|erklärte|erklärt|meinte|meint|betonte|betont|kündigte|"
+    r"forderte|fordert|verlangte|verlangt|warnte|warnt|behauptete|behauptet|berichtete|kritisierte|kritisiert)"
 )
 # the order matters: "was sagte X" before the plain "was", "wie viele" before "wie"
 _KINDS_DE: list[tuple[str, re.Pattern[str]]] = [
