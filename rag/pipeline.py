@@ -587,7 +587,7 @@ class Pipeline:
             hits, scope = self._search(standalone, "", k, retriever, filters)
             hits = _cited_first(hits, cited)
         else:
-            hits, scope = self._search(question, context.topic, k, retriever, filters, cited)
+            hits, scope = self._search(question, context.topic, k, retriever, filters, [] if context.fresh else cited)
         if scope is not None and scope.source == "question" and scope.applied:
             context = replace(context, dated=True)
         retrieved = time.perf_counter()

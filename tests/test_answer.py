@@ -92,6 +92,12 @@ def test_language_and_reference_back():
     # "das" before no noun stands for what was just said; before a noun it is an article
     assert read_question("Wann wurde das bekannt?").anaphoric and read_question("Was bedeutet das?").anaphoric
     assert not read_question("Wann wurde das Gesetz beschlossen?").anaphoric
+    # "Und Söder?" asks the question before of someone else; "Und in Bayern?" and "Und wann?" do not
+    from rag.answer.question import also_asked
+
+    assert also_asked("Und Söder?") == "Söder" and also_asked("Und was ist mit Markus Söder?") == "Söder"
+    assert also_asked("What about Söder?") == "Söder"
+    assert also_asked("Und in Bayern?") is None and also_asked("Und wann?") is None
 
 
 def test_evidence_rules():
@@ -291,6 +297,11 @@ def test_a_question_the_article_asks_is_never_quoted():
     for question in ("Hat Hamburg ein Müllproblem?", "Fasse den Artikel über Hamburgs Müll zusammen."):
         answer = generator.generate(question, [hit])
         assert answer.citations and not any(c.text.endswith("?") for c in answer.citations), question
+    # nor as the sentence after a "warum" answer, which usually explains it
+    text = "Doch bis heute stehen die 500 Betten der Klinik leer. Werden sie nicht gebraucht?"
+    hit = Hit(Chunk("k", text, 0, len(text)), 0.9, Article("k", "Die Geisterklinik", text, "2021-01", "zeit.de"))
+    answer = generator.generate("Warum stehen die Betten der Klinik leer?", [hit])
+    assert [c.text for c in answer.citations] == ["Doch bis heute stehen die 500 Betten der Klinik leer."]
 
 
 def test_a_new_sentence_is_never_said_to_be_quoted_again():

@@ -254,6 +254,20 @@ def test_follow_ups_on_the_istanbul_meeting_stay_with_its_article(seed_pipe: Pip
     assert {c.article_id for c in when.citations} == {_seed_id("004")}
 
 
+def test_und_peskow_asks_the_same_question_of_peskow(seed_pipe: Pipeline):
+    from rag.answer.conversation import Conversation
+    from rag.answer.evidence import attributed_to
+
+    chat = Conversation()
+    seed_pipe.ask("Was sagte Trump über Putin?", chat)
+    other = seed_pipe.ask("Und Peskow?", chat)  # "Was sagte Peskow über Putin?": his words, not Trump's
+    assert other.question_type == "said" and other.citations
+    assert all(attributed_to(q, "Peskow") for q in _quotes(other))
+    assert chat.turns[-1].context.topic == "Was sagte Peskow über Putin?"
+    again = seed_pipe.ask("Was sagte er noch?", chat)  # "er" is Peskow now
+    assert again.declined or all("Peskow" in q for q in _quotes(again))
+
+
 def test_how_many_after_the_meeting_is_declined_without_a_number(seed_pipe: Pipeline):
     from rag.answer.conversation import Conversation
 

@@ -79,6 +79,8 @@ class AskContext:
         quoted: ``(article_id, start)`` of sentences already quoted in this conversation; not repeated.
         dated: the passages come from the period the question (or its topic) named, so words such as
             "im September 2020" are not matched against sentences.
+        fresh: the follow-up asks its topic of someone new ("Und Söder?" after "Was sagte Merkel über …?",
+            whose topic is then "Was sagte Söder über …?"): retrieved without the earlier answer's articles first.
     """
 
     topic: str = ""
@@ -86,6 +88,7 @@ class AskContext:
     quoted: frozenset[tuple[str, int]] = frozenset()
     dated: bool = False  # retrieval searched the period the question named: its date words are not content
     standalone: str = ""  # a follow-up rewritten by the language model as a question of its own
+    fresh: bool = False  # "Und Söder?": the topic asked of someone new, without the earlier answer's articles first
 
 
 class Generator(Protocol):

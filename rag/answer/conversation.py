@@ -8,10 +8,11 @@ Example:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from rag.answer.base import Answer, AskContext
-from rag.answer.question import person, read_question
+from rag.answer.question import SAID, also_asked, person, read_question
 
 FOLLOW_UP_MAX_WORDS = 2  # a question with at most this many content words cannot stand alone
 
@@ -52,6 +53,11 @@ class Conversation:
         earlier = read_question(topic)
         speaker = last.context.speaker or person(earlier)
         quoted = frozenset((c.article_id, c.start) for turn in self.turns for c in turn.answer.citations)
+        other = also_asked(question)
+        if other and earlier.kind == SAID and earlier.speaker and not earlier.pronoun_speaker:
+            # "Und Söder?" after "Was sagte Merkel über …?" asks "Was sagte Söder über …?", and "er" is Söder now
+            topic = re.sub(rf"\b{re.escape(earlier.speaker)}\b", other, topic)
+            return AskContext(topic=topic, speaker=other, quoted=quoted, fresh=True)
         return AskContext(topic=topic, speaker=speaker, quoted=quoted)
 
     def cited_articles(self) -> list[str]:

@@ -255,6 +255,9 @@ class ExtractiveGenerator:
         """The question read, and every not yet quoted sentence of every hit with its score, best first."""
         context = context or AskContext()
         info = read_question(question)
+        if context.fresh:
+            # "Und Söder?", its topic now "Was sagte Söder über …?", asks what the topic asks: only his words answer
+            info = replace(read_question(context.topic), names=info.names)
         speaker = _asked_speaker(info, context)
         spans: list[tuple[int, Hit, int, int]] = []
         seen: set[tuple[str, int]] = set(context.quoted)
@@ -582,8 +585,12 @@ def _previous_sentence(text: str, start: int) -> str:
 
 
 def _next_sentence(cand: Candidate) -> Candidate | None:
+    """The sentence after ``cand``, unless it is a subheading or a question the article asks ("Werden sie
+    nicht gebraucht?"): neither explains anything."""
     text = cand.hit.article.text
     for s, e in passage_sentences(text, cand.end, len(text)):
+        if is_heading(text, s, e) or _asks(text[s:e]):
+            return None
         return Candidate(cand.number, cand.hit, s, e, cand.score, True)
     return None
 

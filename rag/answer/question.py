@@ -314,6 +314,29 @@ def read_question(question: str) -> QuestionInfo:
     return QuestionInfo(question, kind, english, speaker, names, tuple(_NUMBER.findall(question)), anaphoric)
 
 
+# "Und Söder?", "Und was ist mit Markus Söder?", "And Söder?", "What about Söder?": the same question of another
+_ALSO = re.compile(
+    r"^\s*(?:(?:und|and)\s+(?:(?:was\s+ist\s+mit|what\s+about)\s+)?|what\s+about\s+)"
+    r"(?P<name>[A-ZÄÖÜ][\w-]+(?:\s+[A-ZÄÖÜ][\w-]+){0,2})\s*\??\s*$",
+    re.I,
+)
+
+
+def also_asked(question: str) -> str | None:
+    """For "Und Söder?" after "Was sagte Merkel …?": whom the same question is now asked of ("Söder"), by the
+    last word of the name; None for any other question ("Und in Bayern?" names a place after a preposition).
+
+    Example:
+        >>> also_asked("Und Markus Söder?"), also_asked("Und wann?")
+        ('Söder', None)
+    """
+    found = _ALSO.match(question)
+    if found is None or not found.group("name")[:1].isupper():
+        return None
+    last = found.group("name").split()[-1]
+    return None if last.lower() in _QUESTION_WORDS else last
+
+
 def _speaker(question: str, english: bool) -> str | None:
     found = (_SPEAKER_EN if english else _SPEAKER_DE).search(question)
     if not found:
