@@ -355,8 +355,8 @@ def _chat_json(index: Path, questions: list[str]) -> list[dict]:
     return [json.loads(line) for line in out.stdout.splitlines()]
 
 
-def _fang_article(url: str):  # type: ignore[no-untyped-def]
-    """One FANG-COVID article by URL, read from ../shared (skips where the data is not on the machine)."""
+def _fang_rows():  # type: ignore[no-untyped-def]
+    """FANG-COVID's articles in file order, read from ../shared (skips where the data is not on the machine)."""
     import gzip
     import json
 
@@ -366,7 +366,13 @@ def _fang_article(url: str):  # type: ignore[no-untyped-def]
     if not corpus.exists():
         pytest.skip(f"{corpus} is not on this machine")
     with gzip.open(corpus, "rt", encoding="utf-8") as lines:
-        return next(json.loads(line) for line in lines if url in line)
+        for line in lines:
+            yield json.loads(line)
+
+
+def _fang_article(url: str):  # type: ignore[no-untyped-def]
+    """One FANG-COVID article by its URL (or the URL's start)."""
+    return next(r for r in _fang_rows() if r["url"].startswith(url))
 
 
 def test_how_many_jobs_quotes_the_number_of_jobs(seed_pipe: Pipeline, tmp_path: Path):
@@ -386,6 +392,28 @@ def test_how_many_jobs_quotes_the_number_of_jobs(seed_pipe: Pipeline, tmp_path: 
     scored = seed_pipe.generator.score_sentences("Wie viele Stellen baut Thyssenkrupp ab?", [hit])
     assert "5.000 Stellen" in scored.ranked[0].text or "6.000 Stellen" in scored.ranked[0].text
     assert any("5.000 Stellen" in c.text for c in scored.ranked[:2])
+
+
+def test_a_definite_noun_from_the_last_answer_makes_a_follow_up(tmp_path: Path):
+    """ "Wie lange gelten die Beschränkungen?" after an answer on Günther's "Kontaktbeschränkungen" asks about
+    those: it was read as a new question and answered from other articles' restrictions."""
+    import json
+
+    from rag.answer.conversation import Conversation
+
+    url = "https://www.zeit.de/politik/2020-10/schleswig-holstein-corona-kontaktbeschraenkungen-daniel-guenther"
+    source = tmp_path / "guenther.jsonl"
+    # beside it, the corpus' other articles on Kontaktbeschränkungen of autumn 2020, which a new question would find
+    others = [r for r in _fang_rows() if "Beschränkungen" in r["article"] and r["url"] != url][:30]
+    rows = [_fang_article(url), *others]
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    pipe = Pipeline(Settings(index_dir=tmp_path / "index"))
+    pipe.ingest([source])
+    chat = Conversation()
+    pipe.ask("Was beschließt Günther für Schleswig-Holstein?", chat)
+    answer = pipe.ask("Wie lange gelten die Beschränkungen?", chat)
+    assert chat.turns[-1].context.topic == "Was beschließt Günther für Schleswig-Holstein?"
+    assert any("drei Wochen" in q for q in _quotes(answer))
 
 
 def test_chat_json_answers_the_fang_covid_multi_turn_set(tmp_path: Path):

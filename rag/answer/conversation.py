@@ -49,6 +49,9 @@ class Conversation:
         new_names = [n for n in info.names if n.lower() not in topic_words]
         follows = content_words <= FOLLOW_UP_MAX_WORDS or (info.anaphoric and not new_names)
         if not follows:
+            said = " ".join([topic, *(c.text for c in last.answer.citations)])
+            follows = refers_to(question, said)
+        if not follows:
             return AskContext()
         earlier = read_question(topic)
         speaker = last.context.speaker or person(earlier)
@@ -68,6 +71,37 @@ class Conversation:
 
     def add(self, question: str, context: AskContext, answer: Answer) -> None:
         self.turns.append(Turn(question, context, kept(answer)))
+
+
+_DEFINITE = re.compile(r"\b(?:der|die|das|den|dem|des)\s+(?P<noun>[A-ZÄÖÜ][\w-]+)")
+_NOUN_ENDINGS = ("ungen", "en", "es", "n", "e", "s")
+
+
+def _noun_stem(word: str) -> str:
+    """A noun without its plural or case ending, to find it inside a compound ("Beschränkungen" in
+    "Kontaktbeschränkungen", "Treffen" in "Expertentreffen")."""
+    low = word.lower()
+    for ending in _NOUN_ENDINGS:
+        if low.endswith(ending) and len(low) - len(ending) >= 4:
+            return low[: -len(ending)] + ("ung" if ending == "ungen" else "")
+    return low
+
+
+def refers_to(question: str, said: str) -> bool:
+    """Whether ``question`` takes up what was just said by a definite noun ("Wie lange gelten die
+    Beschränkungen?" after an answer on "Kontaktbeschränkungen") and names nothing else that is new:
+    every capitalised word after the first is in ``said`` (the topic and the last answer's quotes).
+
+    Example:
+        >>> refers_to("Wie lange gelten die Beschränkungen?", "Günther beschließt Kontaktbeschränkungen.")
+        True
+        >>> refers_to("Wie lange gelten die Beschränkungen in Bayern?", "Günther beschließt Kontaktbeschränkungen.")
+        False
+    """
+    text = said.lower()
+    definite = [m.group("noun") for m in _DEFINITE.finditer(question)]
+    names = read_question(question).names
+    return bool(definite) and all(_noun_stem(n) in text for n in (*definite, *names))
 
 
 def kept(answer: Answer) -> Answer:
