@@ -213,6 +213,8 @@ def test_words_on_another_topic_are_said_to_be_on_another_topic(seed_pipe: Pipel
         ("Was sagte Putin über den Westen?", "Laut dem Artikel vom Februar 2025:"),
         ("Was sagte Peskow über das Telefonat?", "Laut dem Artikel vom Januar 2017:"),  # "Telefongespräch"
         ("What did Trump say about Putin?", "According to the article of January 2017:"),
+        # "Russia" is no word of the German articles ("Russland"): whether they quote him on it cannot be told
+        ("What did Trump say about Russia?", "According to the article of January 2017:"),
     ]:
         assert seed_pipe.ask(question).text.startswith(start), question
 

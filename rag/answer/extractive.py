@@ -441,6 +441,8 @@ class ExtractiveGenerator:
         )
         if not terms or any(_mentions(terms, set(self.analyzer.tokens(c.text))) for c in chosen):
             return None
+        if self.known_terms is not None and not self.known_terms(sorted(terms)):
+            return None  # "about Russia": no word of the articles ("Russland"), so whether they speak of it is unknown
         return off_topic_en(speaker, topic) if info.english else off_topic_de(speaker, topic)
 
     def _choose(self, info: QuestionInfo, ranked: list[Candidate], bare: bool = False) -> list[Candidate]:
