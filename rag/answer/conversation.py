@@ -74,7 +74,7 @@ class Conversation:
 
 
 _DEFINITE = re.compile(r"\b(?:der|die|das|den|dem|des)\s+(?P<noun>[A-ZÄÖÜ][\w-]+)")
-_NOUN_ENDINGS = ("ungen", "en", "es", "n", "e", "s")
+_NOUN_ENDINGS = ("en", "es", "n", "e", "s")
 
 
 def _noun_stem(word: str) -> str:
@@ -83,7 +83,7 @@ def _noun_stem(word: str) -> str:
     low = word.lower()
     for ending in _NOUN_ENDINGS:
         if low.endswith(ending) and len(low) - len(ending) >= 4:
-            return low[: -len(ending)] + ("ung" if ending == "ungen" else "")
+            return low[: -len(ending)]
     return low
 
 

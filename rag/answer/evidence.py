@@ -296,14 +296,17 @@ def names_topic(sentence: str) -> bool:
 
 
 # who someone is by office or role ("Kreml-Sprecher", "US-Präsident", "Diplomaten"), or a person's full name
+_ROLES = (
+    "präsident|minister|kanzler|sprecher|chef|diplomat|botschafter|vertreter|delegation|könig|kaiser|papst|"
+    "abgeordnete|senator|bürgermeister|gouverneur|direktor|leiter|gründer|erfinder|trainer"
+)
 _PERSON = re.compile(
-    r"(?i:präsident|minister|kanzler|sprecher|chef|diplomat|botschafter|vertreter|delegation|könig|kaiser|"
-    r"papst|abgeordnete|senator|bürgermeister|gouverneur|direktor|leiter|gründer|erfinder|trainer)\w*|\b(?i:autor)(?:in|en|innen)?\b"
+    rf"(?i:{_ROLES})\w*|\b(?i:autor)(?:in|en|innen)?\b"
     r"|(?<=\w )[A-ZÄÖÜ][a-zäöüß]+ (?:[A-ZÄÖÜ]\. )?[A-ZÄÖÜ][a-zäöüß]+\b"
 )
 
 
-_ROLE_WORD = re.compile(r"[\w-]*?" + _PERSON.pattern.split("|\\b(?i:autor)")[0] + r"$")
+_ROLE_WORD = re.compile(rf"[\w-]*?(?i:{_ROLES})\w*$")
 
 
 def is_role(word: str) -> bool:
