@@ -178,7 +178,8 @@ def evaluate_retriever(
             "k": k,
             "answer_passages": s.k,
             "fusion": (
-                f"minmax score fusion, dense weight {s.hybrid_weight}, {s.candidates} candidates each; lexical: "
+                f"minmax score fusion, dense weight {s.hybrid_weight} ({s.english_hybrid_weight} for English "
+                f"questions), {s.candidates} candidates each; lexical: "
                 f"best-sentence share {s.sentence_weight}, headline weight {s.headline_weight}"
             )
             if retriever == "hybrid"

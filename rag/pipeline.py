@@ -529,15 +529,16 @@ class Pipeline:
     ) -> list[Hit]:
         s = self.settings
         k = s.k if k is None else k
+        dense_share = s.english_hybrid_weight if is_english(query) else s.hybrid_weight
         if self.milvus is not None:
             self.check_index()
-            weights = (s.hybrid_weight, s.candidates, s.sentence_weight, s.headline_weight)
+            weights = (dense_share, s.candidates, s.sentence_weight, s.headline_weight)
             kind = retriever or s.retriever
             searcher = MilvusRetriever(self.milvus, self._embed_query, self._analyze, kind, *weights)
             hits = searcher.retrieve(query, 2 * k, filters)
             return collapse_copies(hits, self.milvus.copies(h.article.id for h in hits))[:k]
         chosen = make_retriever(
-            retriever or s.retriever, self.index, s.hybrid_weight, s.candidates, s.sentence_weight, s.headline_weight
+            retriever or s.retriever, self.index, dense_share, s.candidates, s.sentence_weight, s.headline_weight
         )
         hits = chosen.retrieve(query, 2 * k, filters)
         return collapse_copies(hits, self.store.copies(h.article.id for h in hits))[:k]

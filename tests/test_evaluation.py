@@ -140,7 +140,7 @@ def test_evaluation_tab_runner_returns_table_plot_and_failures(tmp_path: Path):
     from rag.settings import Settings
 
     choices = dataset_choices(ROOT / "evals" / "datasets")
-    assert [Path(c).name for c in choices] == ["xquad.de.json"]
+    assert [Path(c).name for c in choices] == ["xquad.de.json", "xquad.en-de.json"]  # German first: the default
     seen: list[tuple[int, int]] = []
     table, plot, failures = run_from_ui(
         Settings(index_dir=tmp_path / "unused", embedder="hash-64"),

@@ -213,10 +213,11 @@ def test_words_on_another_topic_are_said_to_be_on_another_topic(seed_pipe: Pipel
         ("Was sagte Putin über den Westen?", "Laut dem Artikel vom Februar 2025:"),
         ("Was sagte Peskow über das Telefonat?", "Laut dem Artikel vom Januar 2017:"),  # "Telefongespräch"
         ("What did Trump say about Putin?", "According to the article of January 2017:"),
-        # "Russia" is no word of the German articles ("Russland"): whether they quote him on it cannot be told
-        ("What did Trump say about Russia?", "According to the article of January 2017:"),
     ]:
         assert seed_pipe.ask(question).text.startswith(start), question
+    # "Russia" is no word of the German articles ("Russland"): that none of the quotes is on it cannot be told
+    russia = seed_pipe.ask("What did Trump say about Russia?").text
+    assert russia.startswith("The articles may quote nothing Trump said about Russia. What they quote Trump saying:")
 
 
 @pytest.mark.parametrize("question", ["Worüber sprachen die Diplomaten?", "What did the diplomats talk about?"])
@@ -288,6 +289,19 @@ def test_a_call_this_month_answers_when(seed_pipe: Pipeline):
 def test_a_person_in_neither_seed_is_declined(seed_pipe: Pipeline):
     answer = seed_pipe.ask("Was sagte Angela Merkel über Putin?")
     assert answer.declined and answer.citations == []
+
+
+def test_english_questions_over_the_german_seeds_are_answered(seed_pipe: Pipeline):
+    # the English words are in no German passage; the decline model for English questions knows that
+    # (evals/reports/xquad.en-de/calibrate_refusal.txt); before it, all three were declined
+    for question in (
+        "Why does Putin hope for better relations?",
+        "What did Putin warn about?",
+        "What does Trump want with Russia?",
+    ):
+        answer = seed_pipe.ask(question)
+        assert not answer.declined and answer.text.startswith("According to the article of"), question
+    assert seed_pipe.ask("Who is Olaf Scholz?").declined  # a full name the index never mentions
 
 
 def test_the_interviewer_is_not_quoted_as_the_speaker(seed_pipe: Pipeline):

@@ -34,6 +34,12 @@ FEATURES = ("score", "idf_best", "gap", "idf_top", "pairs_top", "cos_top", "cos_
 WEIGHTS = np.array([-1.2611, 2.0131, 6.5025, 5.8561, -0.1142, -0.4441, 5.3245, -0.0238])
 BIAS = -5.1145
 THRESHOLD = 0.200
+# an English question over German articles shares almost no words with them, so the same measurements mean
+# something else: a model of its own, fitted the same way on XQuAD's English questions over its German
+# paragraphs (evals/datasets/xquad.en-de.json; evals/reports/xquad.en-de/calibrate_refusal.txt)
+EN_WEIGHTS = np.array([-0.4064, -0.6419, 10.3277, 3.0098, -0.7862, 4.1624, 3.0710, -0.0423])
+EN_BIAS = -3.2435
+EN_THRESHOLD = 0.165
 # a sentence that matches the question this well answers it whatever the word weights say: readers
 # paraphrase ("telefonierten" for "Telefongespräch"), and only 3% of XQuAD-de's questions asked without
 # their gold paragraph reach this score (evals/reports/xquad.de/calibrate_refusal.txt)
@@ -69,10 +75,20 @@ def features(evidence: Evidence) -> np.ndarray:
     return np.asarray(astuple(evidence), dtype=np.float64)
 
 
-def answer_probability(x: np.ndarray) -> float:
-    """The fitted model's probability that passages with these features answer the question."""
-    z = float(x @ WEIGHTS + BIAS)
+def answer_probability(x: np.ndarray, english: bool = False) -> float:
+    """The fitted model's probability that passages with these features answer the question.
+
+    For an English question, the English model's, its bias moved so that it declines below ``THRESHOLD``
+    exactly where it would decline below its own ``EN_THRESHOLD``: one threshold serves both."""
+    if english:
+        z = float(x @ EN_WEIGHTS + EN_BIAS) - _logit(EN_THRESHOLD) + _logit(THRESHOLD)
+    else:
+        z = float(x @ WEIGHTS + BIAS)
     return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1.0 - p))
 
 
 def idf_share(terms: set[str], weights: dict[str, float], found: set[str]) -> float:

@@ -181,7 +181,9 @@ def off_topic_de(speaker: str, topic: str) -> str:
     return f"Eine Äußerung von {speaker} {topic} geben die Artikel nicht wieder. Sie zitieren {speaker} so:"
 
 
-def off_topic_en(speaker: str, topic: str) -> str:
+def off_topic_en(speaker: str, topic: str, certain: bool = True) -> str:
+    if not certain:  # "about Russia": the German articles may say it in their own words ("Russland")
+        return f"The articles may quote nothing {speaker} said {topic}. What they quote {speaker} saying:"
     return f"The articles quote nothing {speaker} said {topic}. What they quote {speaker} saying:"
 
 
@@ -372,7 +374,7 @@ class ExtractiveGenerator:
             return 1.0 if scored.ranked[0].score >= BARE_MIN_SCORE else 0.0
         if scored.ranked[0].score >= SURE_SCORE:
             return 1.0
-        return answer_probability(features(self.evidence(scored, hits)))
+        return answer_probability(features(self.evidence(scored, hits)), english=scored.info.english)
 
     def unknown_names(self, info: QuestionInfo, hits: list[Hit]) -> list[str]:
         """Full names ("Angela Merkel") and the asked-about speaker that no retrieved passage mentions
@@ -441,9 +443,12 @@ class ExtractiveGenerator:
         )
         if not terms or any(_mentions(terms, set(self.analyzer.tokens(c.text))) for c in chosen):
             return None
-        if self.known_terms is not None and not self.known_terms(sorted(terms)):
-            return None  # "about Russia": no word of the articles ("Russland"), so whether they speak of it is unknown
-        return off_topic_en(speaker, topic) if info.english else off_topic_de(speaker, topic)
+        if not info.english:
+            return off_topic_de(speaker, topic)
+        # "about Russia" in an English question is no word of the German articles ("Russland"): whether they
+        # quote him on it cannot be told by their words, only that they may not
+        known = self.known_terms is None or bool(self.known_terms(sorted(terms)))
+        return off_topic_en(speaker, topic, certain=known)
 
     def _choose(self, info: QuestionInfo, ranked: list[Candidate], bare: bool = False) -> list[Candidate]:
         best = ranked[0]
