@@ -50,7 +50,7 @@ class Conversation:
         follows = content_words <= FOLLOW_UP_MAX_WORDS or (info.anaphoric and not new_names)
         if not follows:
             said = " ".join([topic, *(c.text for c in last.answer.citations)])
-            follows = refers_to(question, said)
+            follows = refers_to(question, info.names, said)
         if not follows:
             return AskContext()
         earlier = read_question(topic)
@@ -87,20 +87,21 @@ def _noun_stem(word: str) -> str:
     return low
 
 
-def refers_to(question: str, said: str) -> bool:
+def refers_to(question: str, names: tuple[str, ...], said: str) -> bool:
     """Whether ``question`` takes up what was just said by a definite noun ("Wie lange gelten die
     Beschränkungen?" after an answer on "Kontaktbeschränkungen") and names nothing else that is new:
-    every capitalised word after the first is in ``said`` (the topic and the last answer's quotes).
+    every one of its ``names`` (``QuestionInfo.names``, its capitalised words after the first) is in
+    ``said`` (the topic and the last answer's quotes).
 
     Example:
-        >>> refers_to("Wie lange gelten die Beschränkungen?", "Günther beschließt Kontaktbeschränkungen.")
+        >>> said = "Günther beschließt Kontaktbeschränkungen."
+        >>> refers_to("Wie lange gelten die Beschränkungen?", ("Beschränkungen",), said)
         True
-        >>> refers_to("Wie lange gelten die Beschränkungen in Bayern?", "Günther beschließt Kontaktbeschränkungen.")
+        >>> refers_to("Wie lange gelten die Beschränkungen in Bayern?", ("Beschränkungen", "Bayern"), said)
         False
     """
     text = said.lower()
     definite = [m.group("noun") for m in _DEFINITE.finditer(question)]
-    names = read_question(question).names
     return bool(definite) and all(_noun_stem(n) in text for n in (*definite, *names))
 
 

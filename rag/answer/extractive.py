@@ -244,10 +244,10 @@ class ExtractiveGenerator:
         tokens = self.analyzer.tokens(without_dates(question))
         return [t for t in content_words(info, tokens) if t not in _NEWS_WORDS]
 
-    def _on_topic(self, question: str, info: QuestionInfo, hit: Hit) -> bool:
+    def _on_topic(self, wanted: set[str], hit: Hit) -> bool:
         """Whether the best passage's article is about what an overview question asks for: at least half
-        of its topic words occur in the article (a question that names no topic, only a period, always is)."""
-        wanted = set(self._topic_words(question, info))
+        of its topic words (``_topic_words``) occur in the article (a question that names no topic, only a
+        period, always is)."""
         if not wanted:
             return True
         found = wanted & set(self.analyzer.tokens(f"{hit.article.title} {hit.article.text}"))
@@ -413,8 +413,9 @@ class ExtractiveGenerator:
     def _answer(self, question: str, hits: list[Hit], context: AskContext) -> Answer:
         scored = self.score_sentences(question, hits, context)
         info = scored.info
-        if info.kind == SUMMARY and hits and self._on_topic(question, info, hits[0]):
-            chosen = self._summary(hits, context, set(self._topic_words(question, info)))
+        topic = set(self._topic_words(question, info)) if info.kind == SUMMARY else set()
+        if info.kind == SUMMARY and hits and self._on_topic(topic, hits[0]):
+            chosen = self._summary(hits, context, topic)
         elif not scored.ranked or self.answers(scored, hits) < self.min_probability or self.unknown_names(info, hits):
             chosen = []
         else:
