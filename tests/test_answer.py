@@ -500,3 +500,24 @@ def test_a_where_answer_adds_no_sentence_without_a_place(pipe: Pipeline):
     assert [c.start for c in where] == [spans[0][0], spans[2][0]]
     # other kinds keep every sentence close to the best one
     assert len(gen._choose(read_question("Was meldet der Hafen?"), ranked)) == 3
+
+
+def test_a_quote_that_starts_with_a_pronoun_comes_with_the_sentence_that_names_it():
+    from rag.chunking import Chunk
+    from rag.corpus import Article
+    from rag.retrieval import Hit
+
+    text = (
+        "Die Kieler Störche gewannen am Sonntag gegen den Hamburger SV. "
+        "Sie schlugen den Tabellenführer mit 3:1 und stehen nun auf Platz zwei. "
+        "Im Stadion waren 15.000 Zuschauer."
+    )
+    hit = Hit(Chunk("s", text, 0, len(text)), 0.9, Article("s", "Sieg im Nordderby", text, "2021-03", "ndr.de"))
+    generator = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0, max_sentences=1)
+    answer = generator.generate("Wer schlug den Tabellenführer mit 3:1?", [hit])
+    # "Sie" alone does not say who won: the sentence before, which names the team, is quoted with it, even
+    # where that makes one quote more than the limit
+    assert [c.text for c in answer.citations] == [
+        "Die Kieler Störche gewannen am Sonntag gegen den Hamburger SV.",
+        "Sie schlugen den Tabellenführer mit 3:1 und stehen nun auf Platz zwei.",
+    ]

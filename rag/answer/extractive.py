@@ -459,8 +459,10 @@ class ExtractiveGenerator:
         # "Wo …?", "Wann …?", "Wie viele …?": once the best sentence holds the place, time or number asked for,
         # a sentence without one adds words but no answer
         only_fitting = info.kind in (WHERE, TOPIC) and best.fits
-        if only_fitting and info.kind == TOPIC and _ANAPHORIC_START.match(best.text):
-            # "Dabei ging es um …": the sentence before says what "dabei" was, and is quoted with it
+        if _REFERS_BACK.match(best.text) and not (only_fitting and info.kind == WHERE):
+            # "Sie schlugen daraufhin …", "Dabei ging es um …": the sentence before says who "sie" or what
+            # "dabei" is, and is quoted with it (not for a "wo" answer, whose quotes are the sentences that
+            # name the place); it counts among the quotes, so that a follow-up still has sentences left
             before = [c for c in ranked if c.hit.article.id == best.hit.article.id and 0 <= best.start - c.end <= 3]
             chosen = [*before[:1], best]
         for cand in ranked[1:]:
@@ -522,6 +524,9 @@ class ExtractiveGenerator:
 
 _SPOKEN = (WHERE, WHEN, SAID)
 _ANAPHORIC_START = re.compile(r"^\W*(?:er|sie|es|dies|diese[rsmn]?|dabei|damit|dort|dazu|daher|deshalb|zudem)\b", re.I)
+# the same words opening a sentence of the report itself: not in a quotation ('"Sie haben …' may address someone)
+# and not "es", which as often stands for nothing ("Es gibt …")
+_REFERS_BACK = re.compile(r"(?:er|sie|dies|diese[rsmn]?|dabei|damit|dort|dazu|daher|deshalb|zudem)\b", re.I)
 
 
 def _described(info: QuestionInfo, speaker: str) -> bool:
