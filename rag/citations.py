@@ -20,7 +20,8 @@ from rag.answer.extractive import article_date
 from rag.corpus import Article
 from rag.retrieval import Hit
 
-SOURCES_HINT = "Die nächsten Passagen stehen rechts unter „Quellen“; keine belegt die Frage."
+CLOSEST_HEADING = "Nächste Passagen (keine belegt die Frage)"  # the sources panel of a declined answer
+SOURCES_HINT = "Was die Suche am nächsten fand, steht bei den Quellen unter „Nächste Passagen“."
 
 
 def highlight(text: str, offset: int, spans: list[tuple[int, int]]) -> str:
@@ -181,9 +182,7 @@ def sources_html(answer: Answer | None, turn: int = 0) -> str:
         parts.append("<h3>Zitierte Passagen</h3>")
         parts.extend(passage_html(n, answer.passages[n - 1], answer, turn) for n in first)
     if rest:
-        parts.append(
-            "<h3>Weitere gefundene Passagen</h3>" if first else "<h3>Nächste Passagen (keine belegt die Frage)</h3>"
-        )
+        parts.append("<h3>Weitere gefundene Passagen</h3>" if first else f"<h3>{CLOSEST_HEADING}</h3>")
         parts.extend(passage_html(n, answer.passages[n - 1], answer, turn) for n in rest)
     parts.append("</div>")
     return "".join(parts)

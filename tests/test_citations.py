@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from rag.answer import Answer, Citation
 from rag.chunking import Chunk
 from rag.citations import (
@@ -51,7 +53,11 @@ def test_chat_text_is_plain_and_declines_point_to_the_sources():
     answer = Answer("Laut dem Artikel vom Januar 2020: US-Präsident [1]", _answer().citations, _answer().passages)
     assert answer_chat_text(answer) == "Laut dem Artikel vom Januar 2020: US-Präsident [1]"  # no Markdown escapes
     declined = Answer("Dazu steht nichts in den Artikeln.", [], _answer().passages, declined=True)
-    assert answer_chat_text(declined).startswith("Dazu steht nichts") and "Quellen" in answer_chat_text(declined)
+    text = answer_chat_text(declined)
+    assert text.startswith("Dazu steht nichts") and "Quellen" in text
+    # the hint names the heading the panel beside it shows for a declined answer
+    hint = re.search(r"„([^“]+)“", text)
+    assert hint and f"<h3>{hint.group(1)}" in sources_html(declined)
 
 
 def test_sources_are_labelled_by_headline_outlet_and_date():
