@@ -111,6 +111,10 @@ def test_evidence_rules():
     assert names_place("Das Büro liegt in der Hansa-Straße.") and names_place("Sie wohnt am Marktplatz.")
     assert names_place("Er floh in die Inneren Hebriden.") and not names_place("Er saß in der Sitzung.")
     assert not names_place("Das Thema stand im Mittelpunkt.") and not names_place("Sie lag am Ende vorn.")
+    # a noun of state after the preposition is none, nor a place inside what a talk is about
+    assert not names_place("Sie soll wieder auf Normalstand gebracht werden.")
+    assert not names_place("Gesprochen werden soll auch über eine Beendigung des Krieges in der Ukraine.")
+    assert names_place("Er machte Urlaub auf Sylt.") and names_place("Sie sprachen über die Lage, und zwar in Kiew.")
     peskow = "Am Freitag gab der Kreml-Sprecher Dmitri Peskow an, dass Trump und Putin am Samstag telefonieren."
     assert attributed_to(peskow, "Peskow") and not attributed_to(peskow, "Trump")
     assert attributed_to('"Wir kommen bald", erklärte Trump.', "Trump")

@@ -138,6 +138,11 @@ def test_und_wo_is_declined_when_the_articles_name_no_place_for_the_call(seed_pi
     where = seed_pipe.ask("Und wo?", chat)  # the seeds report a phone call and name no place for it
     assert where.question_type == "where" and where.declined
     assert where.text == "Dazu steht nichts in den Artikeln."
+    # nor after the question when they telephoned: the next sentence of that article names a war "in der
+    # Ukraine" as a topic of talks, and the sentence after it a state ("auf Normalstand"), neither a place
+    chat = Conversation()
+    seed_pipe.ask("Wann telefonierten Trump und Putin?", chat)
+    assert seed_pipe.ask("Und wo?", chat).declined
     # a follow-up that asks for a place the articles do give gets it
     chat = Conversation()
     seed_pipe.ask("Wo trafen sich russische und US-amerikanische Diplomaten?", chat)

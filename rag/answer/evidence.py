@@ -77,7 +77,9 @@ _PLACE_NOUNS = (
     "klinik|krankenhaus|schule|zentrum|hotel|botschaft|ministerium"
 )
 _PLACE = re.compile(
-    r"\b(?i:in|nach|aus|bei|auf|vor|nahe)\s+(?:ganz\s+)?(?!(?:" + _NOT_PLACES + r")\b)[A-ZÄÖÜ][\w-]+"
+    r"\b(?i:in|nach|aus|bei|auf|vor|nahe)\s+(?:ganz\s+)?(?!(?:" + _NOT_PLACES + r")\b)"
+    # a noun of state or action after the preposition is no name of a place ("auf Normalstand", "in Bewegung")
+    r"(?![\w-]*(?:ung|heit|keit|schaft|tion|ismus|stand)\b)[A-ZÄÖÜ][\w-]+"
     r"|\b(?i:im|in der|in den|aus der|aus dem|nach der|in die|auf der|auf dem)\s+(?:\w+en\s+)?(?:"
     + _ARTICLE_PLACES
     + r")\b"
@@ -159,9 +161,25 @@ def explains(sentence: str) -> bool:
     return _BECAUSE.search(sentence) is not None
 
 
+# "über" before an article opens what a talk or report is about: a place inside that phrase is the topic's
+_ABOUT = re.compile(r"\b(?i:über)\s+(?:die|den|das|dem|der|eine|einen|einem|einer|ein)\b")
+
+
 def names_place(sentence: str) -> bool:
-    """A preposition of place before a capitalised word ("in Istanbul", "nach Moskau")."""
-    return _PLACE.search(sentence) is not None
+    """A preposition of place before a capitalised word ("in Istanbul", "nach Moskau"), not in what a talk
+    is about ("Gesprochen werden soll über eine Beendigung des Krieges in der Ukraine": no place of the talk).
+
+    Example:
+        >>> names_place("Die Diplomaten trafen sich in Istanbul.")
+        True
+        >>> names_place("Gesprochen werden soll über eine Beendigung des Krieges in der Ukraine.")
+        False
+    """
+    for match in _PLACE.finditer(sentence):
+        clause = _CLAUSE.split(sentence[: match.start()])[-1]
+        if not _ABOUT.search(clause):
+            return True
+    return False
 
 
 # what someone said, as opposed to where they said it: a quotation, or a "dass"/"ob" clause to the sentence's end
