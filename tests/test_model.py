@@ -137,7 +137,7 @@ def test_und_wo_is_declined_when_the_articles_name_no_place_for_the_call(seed_pi
     seed_pipe.ask("Mit wem erwartete Trump ein Gespräch?", chat)
     where = seed_pipe.ask("Und wo?", chat)  # the seeds report a phone call and name no place for it
     assert where.question_type == "where" and where.declined
-    assert where.text == "Dazu steht nichts in den Artikeln."
+    assert where.text == "Einen Ort dafür nennen die bisher zitierten Artikel nicht."
     # nor after the question when they telephoned: the next sentence of that article names a war "in der
     # Ukraine" as a topic of talks, and the sentence after it a state ("auf Normalstand"), neither a place
     chat = Conversation()
@@ -281,7 +281,13 @@ def test_how_many_after_the_meeting_is_declined_without_a_number(seed_pipe: Pipe
 
     chat = Conversation()
     seed_pipe.ask("Wo trafen sich russische und US-amerikanische Diplomaten?", chat)
-    assert seed_pipe.ask("Wie viele?", chat).declined  # the seeds do not say how many diplomats met
+    how_many = seed_pipe.ask("Wie viele?", chat)  # the seeds do not say how many diplomats met
+    assert how_many.declined and how_many.text == "Eine Zahl dafür nennen die bisher zitierten Artikel nicht."
+    # an English follow-up is told so in English
+    chat = Conversation()
+    seed_pipe.ask("When did Trump and Putin talk?", chat)
+    where = seed_pipe.ask("And where?", chat)
+    assert where.declined and where.text == "The articles quoted so far name no place for it."
 
 
 def test_a_call_this_month_answers_when(seed_pipe: Pipeline):

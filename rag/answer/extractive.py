@@ -172,6 +172,17 @@ def article_date(date: str | None, english: bool) -> str | None:
     return f"{day} {month} {date[:4]}" if english else f"{day}. {month} {date[:4]}"
 
 
+# a bare follow-up ("Und wo?") that the articles quoted so far give no answer to: what they do not name
+MISSING_DE = {
+    WHERE: "Einen Ort dafür nennen die bisher zitierten Artikel nicht.",
+    WHEN: "Einen Zeitpunkt dafür nennen die bisher zitierten Artikel nicht.",
+    HOW_MANY: "Eine Zahl dafür nennen die bisher zitierten Artikel nicht.",
+}
+MISSING_EN = {
+    WHERE: "The articles quoted so far name no place for it.",
+    WHEN: "The articles quoted so far give no time for it.",
+    HOW_MANY: "The articles quoted so far give no number for it.",
+}
 AGAIN_DE = "Wie oben schon zitiert."  # before quotes a follow-up repeats from an earlier answer
 AGAIN_EN = "As quoted above."
 
@@ -422,6 +433,8 @@ class ExtractiveGenerator:
             chosen = self._choose(info, scored.ranked, scored.bare)
         if not chosen:
             text = DECLINE_EN if info.english else DECLINE_DE
+            if scored.bare and info.kind in _FACT_KINDS and context.quoted:  # "Und wo?": what the quoted lack
+                text = (MISSING_EN if info.english else MISSING_DE)[info.kind]
             return Answer(text, [], hits, {}, True, [Part(text)], info.kind)
         parts = _parts(chosen, info.english)
         off_topic = self._off_topic(info, context, chosen)
