@@ -20,8 +20,9 @@ from rag.answer.extractive import article_date
 from rag.corpus import Article
 from rag.retrieval import Hit
 
-CLOSEST_HEADING = "Nächste Passagen (keine belegt die Frage)"  # the sources panel of a declined answer
-SOURCES_HINT = "Was die Suche am nächsten fand, steht bei den Quellen unter „Nächste Passagen“."
+_CLOSEST = "Nächste Passagen"
+CLOSEST_HEADING = f"{_CLOSEST} (keine belegt die Frage)"  # the sources panel of a declined answer
+SOURCES_HINT = f"Was die Suche am nächsten fand, steht bei den Quellen unter „{_CLOSEST}“."
 
 
 def highlight(text: str, offset: int, spans: list[tuple[int, int]]) -> str:

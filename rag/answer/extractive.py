@@ -536,10 +536,11 @@ class ExtractiveGenerator:
 
 
 _SPOKEN = (WHERE, WHEN, SAID)
-_ANAPHORIC_START = re.compile(r"^\W*(?:er|sie|es|dies|diese[rsmn]?|dabei|damit|dort|dazu|daher|deshalb|zudem)\b", re.I)
+_BACK_WORDS = r"er|sie|dies|diese[rsmn]?|dabei|damit|dort|dazu|daher|deshalb|zudem"  # words that point back
+_ANAPHORIC_START = re.compile(rf"^\W*(?:es|{_BACK_WORDS})\b", re.I)
 # the same words opening a sentence of the report itself: not in a quotation ('"Sie haben …' may address someone)
 # and not "es", which as often stands for nothing ("Es gibt …")
-_REFERS_BACK = re.compile(r"(?:er|sie|dies|diese[rsmn]?|dabei|damit|dort|dazu|daher|deshalb|zudem)\b", re.I)
+_REFERS_BACK = re.compile(rf"(?:{_BACK_WORDS})\b", re.I)
 
 
 def _described(info: QuestionInfo, speaker: str) -> bool:
