@@ -375,7 +375,8 @@ def person(info: QuestionInfo) -> str | None:
 
 
 def content_words(info: QuestionInfo, tokens: list[str]) -> list[str]:
-    """``tokens`` (stemmed words of the question) without question words and, for English, English function words."""
+    """``tokens`` (stemmed words of the question) without question words, words that point back ("dabei",
+    "darüber") and, for English, English function words."""
     from bm25s.stopwords import STOPWORDS_EN
 
     drop = {*_question_stems(), *(STOPWORDS_EN if info.english else ()), "say", "said", "sagt", "sagte"}
@@ -384,12 +385,43 @@ def content_words(info: QuestionInfo, tokens: list[str]) -> list[str]:
 
 @functools.cache
 def _question_stems() -> frozenset[str]:
-    """The question words and their stems as the analyzer makes them ("worüber" is "worub", "wessen" is "wess")."""
+    """The question words and the pointing words, and their stems as the analyzer makes them ("worüber" is
+    "worub", "wessen" is "wess")."""
     from rag.lexical import GermanAnalyzer
 
-    return frozenset(
-        [*_QUESTION_WORDS, *GermanAnalyzer(drop_stop_words=False).tokens(" ".join(sorted(_QUESTION_WORDS)))]
-    )
+    words = sorted(_QUESTION_WORDS | _POINTING_WORDS)
+    return frozenset([*words, *GermanAnalyzer(drop_stop_words=False).tokens(" ".join(words))])
+
+
+# "Wer war bei dem Treffen dabei?", "Was sagte er darüber?": a word that points to something named elsewhere
+# is no word an answer must hold (a sentence "Dabei ging es um …" is not about the meeting for saying "dabei");
+# the stop list already has "da", "damit", "dazu", "dort" is kept out too: "Was geschah dort?" names no place
+_POINTING_WORDS = frozenset(
+    [
+        "dabei",
+        "dadurch",
+        "dafür",
+        "dagegen",
+        "daher",
+        "dahinter",
+        "danach",
+        "daneben",
+        "daran",
+        "darauf",
+        "daraus",
+        "darin",
+        "darüber",
+        "darum",
+        "darunter",
+        "davon",
+        "davor",
+        "dazwischen",
+        "dort",
+        "hierbei",
+        "hierfür",
+        "hierzu",
+    ]
+)
 
 
 # "Was sagte Trump über den Westen?", "… zu den Sanktionen?", "What did Trump say about Putin?": the topic
