@@ -525,3 +525,36 @@ def test_a_quote_that_starts_with_a_pronoun_comes_with_the_sentence_that_names_i
         "Die Kieler Störche gewannen am Sonntag gegen den Hamburger SV.",
         "Sie schlugen den Tabellenführer mit 3:1 und stehen nun auf Platz zwei.",
     ]
+
+
+def test_a_rare_word_of_the_question_counts_more_than_a_common_one_and_pointing_words_not_at_all():
+    from rag.answer.question import content_words
+    from rag.chunking import Chunk
+    from rag.corpus import Article
+    from rag.lexical import GermanAnalyzer
+    from rag.retrieval import Hit
+
+    analyzer = GermanAnalyzer()
+    question = "Wer war bei dem Treffen in Lissabon dabei?"
+    # "dabei" points to the meeting: a sentence opening "Dabei ging es …" is not about it for saying "dabei"
+    assert content_words(read_question(question), analyzer.tokens(question)) == ["treff", "lissabon"]
+    common = "Ein Treffen der Außenminister ist für den Herbst geplant."
+    rare = "In Lissabon kamen die Unterhändler beider Seiten zusammen."
+    text = f"{common} {rare}"
+    hit = Hit(Chunk("t", text, 0, len(text)), 0.9, Article("t", "Gespräche", text, "2024-05", "zeit.de"))
+    idf = {"treff": 0.2, "lissabon": 4.0}  # "Treffen" stands in most of the index's passages, "Lissabon" in one
+
+    scored = ExtractiveGenerator(
+        HashEmbedder(64), known_terms=lambda terms: set(terms) & set(idf), term_weights=lambda terms: idf
+    ).score_sentences(question, [hit])
+    assert scored.ranked[0].text == rare
+    coverage = {c.text: c.coverage for c in scored.ranked}
+    assert coverage[rare] > 0.9 > 0.1 > coverage[common] > 0
+    # without an index every word counts once: both sentences hold one of the two
+    plain = ExtractiveGenerator(HashEmbedder(64)).score_sentences(question, [hit])
+    assert {c.coverage for c in plain.ranked} == {0.5}
+    # a word the index never holds weighs nothing: it cannot tell sentences apart
+    only_known = ExtractiveGenerator(
+        HashEmbedder(64), known_terms=lambda terms: {"lissabon"} & set(terms), term_weights=lambda terms: idf
+    ).score_sentences(question, [hit])
+    assert {c.text: c.coverage for c in only_known.ranked} == {rare: 1.0, common: 0.0}

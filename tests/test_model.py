@@ -150,6 +150,21 @@ def test_und_wo_is_declined_when_the_articles_name_no_place_for_the_call(seed_pi
     assert not again.declined and all("Sacharowa" in q for q in _quotes(again))
 
 
+def test_who_was_at_the_meeting_in_istanbul_is_answered_from_the_article_on_istanbul(seed_pipe: Pipeline):
+    from rag.answer.conversation import Conversation
+
+    chat = Conversation()
+    answer = seed_pipe.ask("Wer war bei dem Treffen in Istanbul dabei?", chat)
+    # "Istanbul" is in one passage, "Treffen" in both articles: the 2017 article's long-awaited meeting of the
+    # presidents is another meeting, and "dabei" in the question does not make "Dabei ging es …" the answer
+    assert not answer.declined
+    assert "Fast zeitgleich trafen sich in Istanbul russische und US-amerikanische Diplomaten" in _quotes(answer)[0]
+    assert {c.article_id for c in answer.citations} == {_seed_id("004")}
+    # so "Und wann?" keeps to that article, which dates the talks by nothing but "fast zeitgleich"
+    when = seed_pipe.ask("Und wann?", chat)
+    assert when.declined and when.text == "Einen Zeitpunkt dafür nennen die bisher zitierten Artikel nicht."
+
+
 def test_what_peskow_said_is_answered_with_his_statement(seed_pipe: Pipeline):
     answer = seed_pipe.ask("Was sagte Peskow über das Telefonat?")
     assert not answer.declined

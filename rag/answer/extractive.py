@@ -223,7 +223,8 @@ class ExtractiveGenerator:
         fit_bonus: added to the score of a sentence that holds what the question type asks for.
         known_terms: tells which stemmed terms occur anywhere in the index; a question naming
             something the index never mentions is declined.
-        term_weights: the idf of stemmed terms in the index, for the decline decision (all 1 without it).
+        term_weights: the idf of stemmed terms in the index, for coverage and the decline decision (all 1
+            without it).
     """
 
     def __init__(
@@ -309,6 +310,9 @@ class ExtractiveGenerator:
         # earlier quote of the same article tell more of it than sentences elsewhere that hold a date
         bare = bool(context.topic) and info.kind in (*_FACT_KINDS, WHY)
         bare = bare and not content_words(info, self.analyzer.tokens(question))
+        asked = set(self.analyzer.tokens(speaker)) if info.kind == SAID and speaker else set()
+        # a bare follow-up's words are the topic's, which every earlier quote shares: each counts once
+        weights = None if bare else self._coverage_weights(wanted, asked)
         quoted_at: dict[str, list[int]] = {}
         for article_id, at in context.quoted if bare else ():
             quoted_at.setdefault(article_id, []).append(at)
@@ -319,7 +323,7 @@ class ExtractiveGenerator:
                 found |= set(self.analyzer.tokens(_previous_sentence(hit.article.text, s)))
             if speech and has_speech_verb(text):
                 found |= speech  # "Wo sprach Putin?" is met by "…, sagte Putin in Moskau."
-            coverage = _coverage(wanted, found)
+            coverage = _coverage(wanted, found, weights)
             # where someone spoke is a place outside their words, not one they spoke about
             if asks_where_said:
                 fits = has_speech_verb(text) and names_speech_place(text)
@@ -328,7 +332,7 @@ class ExtractiveGenerator:
             if not fits and info.kind == SAID and speaker and role_refers_to(hit.article.text, s, e, speaker):
                 fits = True  # "…, warnte der Kremlchef" a sentence after one that named Putin
                 found.update(self.analyzer.tokens(speaker))
-                coverage = _coverage(wanted, found)
+                coverage = _coverage(wanted, found, weights)
             if _asks(text) and not (fits and info.kind == SAID):
                 continue  # "Hat Hamburg ein Müllproblem?": a question the article asks (not quotes) answers nothing
             score = 0.5 * cos + 0.5 * coverage + (self.fit_bonus if fits else 0.0) - missing_penalty
@@ -351,6 +355,23 @@ class ExtractiveGenerator:
             # event is the one quoted, so another article's date or place is not its answer
             scored = [c for c in scored if c.fits and (not quoted_at or c.hit.article.id in quoted_at)]
         return Scored(info, sorted(scored, key=lambda c: (-c.score, c.number, c.start)), terms, cos_top, bare)
+
+    def _coverage_weights(self, wanted: set[str], speaker: set[str]) -> dict[str, float] | None:
+        """How much each question word counts in a sentence's coverage: its idf in the index, so that the rare
+        word of "Wer war bei dem Treffen in Istanbul?" outweighs the common one ("Istanbul" over "Treffen"); a
+        word the index never holds ("telefonierten" where the articles say "Telefonat") weighs nothing, as no
+        sentence can hold it. The words of the asked ``speaker`` weigh as the rarest word: "Was sagte Trump
+        über den Westen?" asks for Trump's words however often the articles name him. None (every word counts
+        once) without an index or when it holds none of them."""
+        if not wanted or self.term_weights is None or self.known_terms is None:
+            return None
+        known = self.known_terms(sorted(wanted))
+        if not known:
+            return None
+        idf = self.term_weights(sorted(known))
+        weights = {t: idf[t] if t in known else 0.0 for t in wanted}
+        rarest = max(weights.values())
+        return {t: rarest if t in speaker and t in known else w for t, w in weights.items()}
 
     def _counts(self, wanted: set[str], sentence: str) -> bool:
         """Whether a number in the sentence counts a word of the question ("5.000 Stellen" for "Wie viele Stellen")."""
@@ -554,15 +575,24 @@ def _asks(sentence: str) -> bool:
     return sentence.rstrip(" \"'“”„»«)").endswith("?")
 
 
-def _coverage(wanted: set[str], found: set[str]) -> float:
-    """Share of ``wanted`` stems in ``found``; a stem of five or more letters also counts inside a German
-    compound that starts or ends with it ("gesprach" in "telefongesprach", "flughaf" in "grossflughaf"), as a
-    compound names a kind of its head word."""
+def _coverage(wanted: set[str], found: set[str], weights: dict[str, float] | None = None) -> float:
+    """Share of ``wanted`` stems in ``found``, each counted by its weight in ``weights`` (once without them);
+    a stem of five or more letters also counts inside a German compound that starts or ends with it
+    ("gesprach" in "telefongesprach", "flughaf" in "grossflughaf"), as a compound names a kind of its head word."""
     if not wanted:
         return 0.0
-    return sum(
-        term in found or (len(term) >= 5 and any(_compound_of(f, term) for f in found)) for term in wanted
-    ) / len(wanted)
+    w = weights or {}
+    total = sum(w.get(t, 1.0) for t in wanted)
+    if total <= 0:
+        return 0.0
+    return (
+        sum(
+            w.get(term, 1.0)
+            for term in wanted
+            if term in found or (len(term) >= 5 and any(_compound_of(f, term) for f in found))
+        )
+        / total
+    )
 
 
 def _asked_speaker(info: QuestionInfo, context: AskContext) -> str | None:
