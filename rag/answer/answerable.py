@@ -41,8 +41,9 @@ EN_WEIGHTS = np.array([-0.4064, -0.6419, 10.3277, 3.0098, -0.7862, 4.1624, 3.071
 EN_BIAS = -3.2435
 EN_THRESHOLD = 0.165
 # a sentence that matches the question this well answers it whatever the word weights say: readers
-# paraphrase ("telefonierten" for "Telefongespräch"), and only 3% of XQuAD-de's questions asked without
-# their gold paragraph reach this score (evals/reports/xquad.de/calibrate_refusal.txt)
+# paraphrase ("telefonierten" for "Telefongespräch"), and only 5% of XQuAD-de's questions asked without
+# their gold paragraph reach this score (evals/reports/xquad.de/calibrate_refusal.txt; 0.65 with the model
+# refitted declined fewer of them in all, 67.8% against 68.7%)
 SURE_SCORE = 0.6
 
 
