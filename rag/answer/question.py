@@ -395,7 +395,7 @@ def _question_stems() -> frozenset[str]:
 
 # "Wer war bei dem Treffen dabei?", "Was sagte er darüber?": a word that points to something named elsewhere
 # is no word an answer must hold (a sentence "Dabei ging es um …" is not about the meeting for saying "dabei");
-# the stop list already has "da", "damit", "dazu", "dort" is kept out too: "Was geschah dort?" names no place
+# the stop list already has "da", "damit" and "dazu"; "dort" is one too: "Was geschah dort?" names no place
 _POINTING_WORDS = frozenset(
     [
         "dabei",
