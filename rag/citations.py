@@ -129,10 +129,30 @@ def passage_html(number: int, hit: Hit, answer: Answer, turn: int = 0) -> str:
             f'<div class="rag-source{cited}" id="source-{turn}-{number}">'
             f'<div class="rag-source-head">{head}</div>{body}</div>'
         )
+    # a folded card shows how its passage begins: passages of one article carry the same headline
+    opening = passage_opening(hit)
+    if opening:
+        head += f'<div class="rag-passage-start">{html.escape(opening)}</div>'
     return (
         f'<details class="rag-source" id="source-{turn}-{number}"><summary class="rag-source-head">{head}</summary>'
         f"{body}</details>"
     )
+
+
+OPENING_CHARS = 90  # how much of a folded passage its card shows
+
+
+def passage_opening(hit: Hit) -> str:
+    """The first words of the passage ("„Ein Teil dieser westlichen Eliten ist weiter so eingestellt …"), cut at a
+    word; empty when the passage opens with its headline, which the card already shows."""
+    text = " ".join(hit.chunk.text.split())
+    title = " ".join(hit.article.title.split())
+    if not text or (title and text.startswith(title.rstrip("…. "))):
+        return ""
+    if len(text) <= OPENING_CHARS:
+        return text
+    cut = text.rfind(" ", 0, OPENING_CHARS)
+    return text[: cut if cut > 0 else OPENING_CHARS] + " …"
 
 
 ARTICLE_CHARS_SHOWN = 20_000  # a card shows this much of the article around what it cites, no more

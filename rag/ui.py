@@ -21,6 +21,7 @@ CSS = """
 .rag-source { display: block; border: 1px solid #d0d7de; border-radius: 8px; padding: 8px 12px; margin-bottom: 10px; }
 .rag-source.cited { border-color: #0969da; }
 .rag-source > summary { cursor: pointer; }
+.rag-passage-start { font-weight: normal; color: #57606a; font-size: 0.9em; margin-top: 2px; }
 .rag-source.rag-flash { box-shadow: 0 0 0 3px #fbbf24; transition: box-shadow 0.3s; }
 .rag-source-meta { color: #57606a; font-size: 0.85em; margin: 2px 0 6px; }
 .rag-copies { color: #57606a; font-size: 0.85em; margin: -4px 0 6px; }

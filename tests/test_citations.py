@@ -89,3 +89,20 @@ def test_json_shape_of_an_answer():
     data = answer_to_dict("Frage?", _answer())
     assert {"answer", "citations", "passages", "timings", "question_type"} <= data.keys()
     assert data["citations"][0]["number"] == 1 and data["passages"][0]["article_id"] == "a1"
+
+
+def test_folded_cards_of_one_article_show_how_each_passage_begins():
+    from rag.citations import passage_opening
+
+    text = "Kiel beschließt neue Regeln. Die Schulen bleiben offen. " + "Die Kitas öffnen im Mai wieder <ganz>. " * 5
+    art = Article("k", "Kiel beschließt neue Regeln.", text, "2020-04", "zeit.de")
+    first = Hit(Chunk("k", text[:55], 0, 55), 0.9, art)
+    later_start = text.index("Die Kitas")
+    later = Hit(Chunk("k", text[later_start:], later_start, len(text)), 0.8, art)
+    assert passage_opening(first) == ""  # it opens with the headline the card shows
+    opening = passage_opening(later)
+    assert opening.startswith("Die Kitas öffnen im Mai wieder <ganz>.") and opening.endswith(" …")
+    assert len(opening) <= 92 and text[later_start:].startswith(opening[:-2])
+    html = sources_html(Answer("Dazu steht nichts in den Artikeln.", [], [first, later], declined=True))
+    assert '<div class="rag-passage-start">Die Kitas öffnen im Mai wieder &lt;ganz&gt;.' in html
+    assert html.count("rag-passage-start") == 1
