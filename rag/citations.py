@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 
 from rag.answer import Answer
 from rag.answer.extractive import article_date
+from rag.answer.quotes import shown
 from rag.corpus import Article
 from rag.retrieval import Hit
 
@@ -145,8 +146,7 @@ OPENING_CHARS = 90  # how much of a folded passage its card shows
 def passage_opening(hit: Hit) -> str:
     """The first words of the passage ("„Ein Teil dieser westlichen Eliten ist weiter so eingestellt …"), cut at a
     word; empty when the passage opens with its headline, which the card already shows."""
-    text = " ".join(hit.chunk.text.split())
-    title = " ".join(hit.article.title.split())
+    text, title = shown(hit.chunk.text), shown(hit.article.title)
     if not text or (title and text.startswith(title.rstrip("…. "))):
         return ""
     if len(text) <= OPENING_CHARS:

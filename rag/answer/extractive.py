@@ -333,7 +333,7 @@ class ExtractiveGenerator:
                 fits = matches_kind(info.kind, text, speaker)
             if not fits and info.kind == SAID and speaker and role_refers_to(hit.article.text, s, e, speaker):
                 fits = True  # "…, warnte der Kremlchef" a sentence after one that named Putin
-                found.update(self.analyzer.tokens(speaker))
+                found |= asked
                 coverage = _coverage(wanted, found, weights)
             if _asks(text) and not (fits and info.kind == SAID):
                 continue  # "Hat Hamburg ein Müllproblem?": a question the article asks (not quotes) answers nothing
@@ -581,20 +581,8 @@ def _coverage(wanted: set[str], found: set[str], weights: dict[str, float] | Non
     """Share of ``wanted`` stems in ``found``, each counted by its weight in ``weights`` (once without them);
     a stem of five or more letters also counts inside a German compound that starts or ends with it
     ("gesprach" in "telefongesprach", "flughaf" in "grossflughaf"), as a compound names a kind of its head word."""
-    if not wanted:
-        return 0.0
-    w = weights or {}
-    total = sum(w.get(t, 1.0) for t in wanted)
-    if total <= 0:
-        return 0.0
-    return (
-        sum(
-            w.get(term, 1.0)
-            for term in wanted
-            if term in found or (len(term) >= 5 and any(_compound_of(f, term) for f in found))
-        )
-        / total
-    )
+    held = {term for term in wanted if term in found or (len(term) >= 5 and any(_compound_of(f, term) for f in found))}
+    return idf_share(wanted, weights or {}, held)
 
 
 def _asked_speaker(info: QuestionInfo, context: AskContext) -> str | None:
