@@ -558,3 +558,39 @@ def test_a_rare_word_of_the_question_counts_more_than_a_common_one_and_pointing_
         HashEmbedder(64), known_terms=lambda terms: {"lissabon"} & set(terms), term_weights=lambda terms: idf
     ).score_sentences(question, [hit])
     assert {c.text: c.coverage for c in only_known.ranked} == {rare: 1.0, common: 0.0}
+
+
+def test_a_reciprocal_word_points_to_the_people_named_and_is_no_content_word():
+    from rag.answer.question import content_words
+    from rag.lexical import GermanAnalyzer
+
+    analyzer = GermanAnalyzer()
+    question = "Wann sprachen Scholz und Macron miteinander?"
+    assert content_words(read_question(question), analyzer.tokens(question)) == ["sprach", "scholz", "macron"]
+
+
+@pytest.mark.parametrize("question", ["Wann sprach Scholz mit Macron?", "Wann sprachen Scholz und Macron miteinander?"])
+def test_a_talk_with_someone_is_not_answered_by_a_report_of_ones_words(question: str):
+    from rag.chunking import Chunk
+    from rag.corpus import Article
+    from rag.retrieval import Hit
+
+    call = "Scholz und Macron hatten am Dienstag ein Telefonat geführt."
+    quote = "Wenn man miteinander redet, kommt man weiter, sagte Scholz über Macron."
+    text = f"{call} {quote}"
+    hit = Hit(Chunk("m", text, 0, len(text)), 0.9, Article("m", "Telefonat", text, "2023-03", "zeit.de"))
+    idf = {"sprach": 2.0, "scholz": 0.3, "macron": 0.3, "miteinand": 4.0}
+    scored = ExtractiveGenerator(
+        HashEmbedder(64), known_terms=lambda terms: set(terms) & set(idf), term_weights=lambda terms: idf
+    ).score_sentences(question, [hit])
+    # the verb is no word the answer must hold: the call ("Telefonat") is the talk, and it holds the time
+    assert scored.terms == ["scholz", "macron"]
+    assert scored.ranked[0].text == call
+    # "Wann sprach Scholz?" still asks when he spoke, which any verb of saying reports
+    alone = ExtractiveGenerator(HashEmbedder(64)).score_sentences("Wann sprach Scholz?", [hit])
+    assert {c.text: c.coverage for c in alone.ranked}[quote] == 1.0
+
+
+def test_a_time_told_as_the_same_as_another_events_is_a_time():
+    assert has_time("Fast zeitgleich trafen sich in Istanbul Diplomaten.")
+    assert has_time("Gleichzeitig begann in Berlin die Sitzung.") and not has_time("Sie trafen sich in Istanbul.")

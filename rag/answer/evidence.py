@@ -32,7 +32,9 @@ _TIME = re.compile(
     r"|\b(?:frühjahr|frühling|sommer|herbst|winter|jahrhundert\w*|jahrzehnt\w*|mittelalter\w*|antike)\b"
     r"|\bvor (?:gut |knapp |rund |etwa |ungefähr |über |mehr als )?(?:[\d.,]+ )?(?:\w+ )?"
     r"(?:tagen|wochen|monaten|jahren|jahrzehnten|jahrhunderten|jahrtausenden)\b"
-    r"|\bseit (?:\w+ )?(?:tagen|wochen|monaten|jahren|jahrzehnten)\b",
+    r"|\bseit (?:\w+ )?(?:tagen|wochen|monaten|jahren|jahrzehnten)\b"
+    # "Fast zeitgleich trafen sich …": the time of another event the article has just told
+    r"|\b(?:zeitgleich|gleichzeitig)\b",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = (

@@ -74,6 +74,8 @@ _FACT_KINDS = frozenset({WHEN, WHERE, HOW_MANY})
 BARE_MIN_SCORE = 0.32
 COUNT_BONUS = 0.5  # share of fit_bonus added when a number counts what "wie viele" asks about
 BARE_MAX_SENTENCES = 2  # quotes for a bare follow-up that asks one fact ("Und wo?")
+# a talk with someone: "sprach mit Putin", "sprachen miteinander", "spoke with Putin"
+_WITH = re.compile(r"\b(?:mit|miteinander|with)\b", re.I)
 _NEAR_CHARS = 800  # for a bare follow-up, sentences this close to an earlier quote count as the same event
 
 # stems of the words that ask for news without naming a topic ("Was geschah?", "What was reported?")
@@ -294,12 +296,17 @@ class ExtractiveGenerator:
         cos_top = float(vectors[1] @ vectors[0])
         cosine = np.clip(vectors[2:] @ vectors[0], 0.0, None)
         terms = content_words(info, self.analyzer.tokens(query))
-        if info.kind == TOPIC:  # "Worüber sprachen die Diplomaten?": the verb asks for a topic, as "worüber" does
+        # "Wann sprach Trump mit Putin?", "… sprachen sie miteinander?" asks when they talked: a report of one's
+        # words ("sagte Trump über Putin") is no answer, and the talk's answer need not repeat the verb ("Telefonat")
+        talk = info.kind in (WHERE, WHEN) and _WITH.search(question) is not None
+        talk = talk and bool(self._speech_stems & set(self.analyzer.tokens(question)))
+        # "Worüber sprachen die Diplomaten?": the verb asks for a topic, as "worüber" does
+        if info.kind == TOPIC or talk:
             terms = [t for t in terms if t not in self._talk_stems]
         wanted = set(terms)
         # "Wo/Wann sprach Putin?" asks about his words, which any verb of saying reports; "Worüber sprachen die
         # Diplomaten?" asks what a talk was about, which a verb of saying elsewhere does not answer
-        speech_terms = self._speech_stems if info.kind in _SPOKEN else frozenset()
+        speech_terms = self._speech_stems if info.kind in _SPOKEN and not talk else frozenset()
         speech = wanted & speech_terms
         # "Wo sagte Putin das?" asks where he spoke ("sagte" is no content word, but it says what is asked)
         asks_where_said = info.kind == WHERE and bool(speech_terms & set(self.analyzer.tokens(question)))

@@ -395,9 +395,12 @@ def _question_stems() -> frozenset[str]:
 
 # "Wer war bei dem Treffen dabei?", "Was sagte er darüber?": a word that points to something named elsewhere
 # is no word an answer must hold (a sentence "Dabei ging es um …" is not about the meeting for saying "dabei");
-# the stop list already has "da", "damit" and "dazu"; "dort" is one too: "Was geschah dort?" names no place
+# the stop list already has "da", "damit" and "dazu"; "dort" is one too: "Was geschah dort?" names no place;
+# so is "miteinander" and its kin, which point to the people the question has named ("Wann sprachen Trump und
+# Putin miteinander?" is not answered by a sentence for saying "wenn man miteinander zurechtkommt")
 _POINTING_WORDS = frozenset(
     [
+        "aneinander",
         "dabei",
         "dadurch",
         "dafür",
@@ -417,9 +420,16 @@ _POINTING_WORDS = frozenset(
         "davor",
         "dazwischen",
         "dort",
+        "einander",
+        "gegeneinander",
         "hierbei",
         "hierfür",
         "hierzu",
+        "miteinander",
+        "nebeneinander",
+        "untereinander",
+        "voneinander",
+        "zueinander",
     ]
 )
 
