@@ -139,21 +139,24 @@ class Chunk:
 
 _SENTENCE_END = '.!?…"“”»:'
 _HEADING_MAX_CHARS = 80
+_LABEL_MAX_WORDS = 3  # a heading's label: "Trump:", "Freie Wähler:", "Arzt in Bergamo:"
 
 
 def _heading_before(text: str, newline: int) -> bool:
     """Whether the line ending at ``newline`` is a heading, not a hard-wrapped piece of a sentence.
 
     News exported as text wraps lines inside sentences ("sagte eine Sprecherin,\\nder zuerst ...").
-    A heading is short, starts a sentence, ends without punctuation, has no comma or colon, does not
-    end on a function word, has at least two words, and the next line starts with a capital.
+    A heading is short, starts a sentence, ends without punctuation, has no comma, does not end on a
+    function word, has at least two words, and the next line starts with a capital. It may have one
+    colon after a short label ("Trump: WHO hat sich auf China verlassen"), unless that label opens other
+    lines of the article too: an interview's speaker ("ZEIT ONLINE: Herr\\nStöbe, …") is no heading.
     """
     line_start = text.rfind("\n", 0, newline) + 1
     line = text[line_start:newline].strip()
     words = line.split()
     if len(words) < 2 or len(line) > _HEADING_MAX_CHARS or line[-1] in _SENTENCE_END + ",;-–—(":
         return False
-    if "," in line or ":" in line or not (line[0].isupper() or line[0].isdigit()):
+    if "," in line or not (line[0].isupper() or line[0].isdigit()) or not _labelled_once(text, line):
         return False
     if words[-1].lower() in _function_words():
         return False
@@ -165,6 +168,16 @@ def _heading_before(text: str, newline: int) -> bool:
         return True
     previous = before[:-1].rstrip(" \t\r") if before.endswith("\n") else before
     return not previous or previous.endswith("\n") or previous[-1] in _SENTENCE_END
+
+
+def _labelled_once(text: str, line: str) -> bool:
+    """Whether ``line`` has no colon, or one after a label of at most three words that opens no other line."""
+    label, colon, rest = line.partition(":")
+    if not colon:
+        return True
+    if ":" in rest or not rest.strip() or len(label.split()) > _LABEL_MAX_WORDS:
+        return False
+    return len(re.findall(rf"(?m)^[ \t]*{re.escape(label.strip())}:", text)) == 1
 
 
 def is_heading(text: str, start: int, end: int) -> bool:

@@ -110,6 +110,26 @@ def test_a_subheading_is_told_from_sentences_and_from_hard_wrapped_lines():
     assert not any(is_heading(wrapped, s, e) for s, e in split_sentences(wrapped))
 
 
+def test_a_heading_may_have_a_speakers_label_but_an_interviews_speaker_line_is_no_heading():
+    # FANG-COVID (tagesspiegel.de): a subheading that names who said what, between two paragraphs
+    text = (
+        "Grenzkontrollen sind von grundlegender Bedeutung.“\nTrump: WHO hat sich zu sehr auf Chinas Angaben "
+        "verlassen\nDamit nicht genug der Belehrung: Die WHO habe es versäumt, die Angaben zu prüfen."
+    )
+    assert _sentences(text) == [
+        "Grenzkontrollen sind von grundlegender Bedeutung.“",
+        "Trump: WHO hat sich zu sehr auf Chinas Angaben verlassen",
+        "Damit nicht genug der Belehrung: Die WHO habe es versäumt, die Angaben zu prüfen.",
+    ]
+    heading = text.index("Trump:")
+    assert is_heading(text, heading, text.index("\nDamit"))
+    # FANG-COVID (zeit.de): an interview wraps its speakers' lines, each opened by the speaker's label
+    interview = "ZEIT ONLINE: Wie geht es?\nStöbe: Gut.\nZEIT ONLINE: Herr\nStöbe, wie viele hören davon?"
+    assert _sentences(interview)[-1] == "ZEIT ONLINE: Herr\nStöbe, wie viele hören davon?"
+    # a label of more than three words, or a second colon, is a sentence's colon
+    assert len(_sentences("Ende.\nDie gute Nachricht für alle: Das Virus geht\nZurück kam er nie.")) == 2
+
+
 @pytest.mark.parametrize(
     ("text", "kept"),
     [
