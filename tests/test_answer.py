@@ -594,3 +594,27 @@ def test_a_talk_with_someone_is_not_answered_by_a_report_of_ones_words(question:
 def test_a_time_told_as_the_same_as_another_events_is_a_time():
     assert has_time("Fast zeitgleich trafen sich in Istanbul Diplomaten.")
     assert has_time("Gleichzeitig begann in Berlin die Sitzung.") and not has_time("Sie trafen sich in Istanbul.")
+
+
+def test_a_noun_the_index_never_holds_is_no_sure_answer_and_a_verb_it_never_holds_is_no_matter():
+    from dataclasses import replace
+
+    from rag.answer.answerable import SURE_SCORE
+    from rag.chunking import Chunk
+    from rag.corpus import Article
+    from rag.retrieval import Hit
+
+    text = "Scholz hielt eine Rede über Macron und lobte die Zusammenarbeit."
+    hit = Hit(Chunk("n", text, 0, len(text)), 0.9, Article("n", "Berlin", text, "2023-03", "zeit.de"))
+    idf = {"scholz": 0.4, "macron": 1.5, "hielt": 2.0}  # "Nato" and "telefonierten" are in no passage
+    generator = ExtractiveGenerator(
+        HashEmbedder(64), known_terms=lambda terms: set(terms) & set(idf), term_weights=lambda terms: idf
+    )
+    # the Nato is what is asked about: however well a sentence on Scholz matches, the model decides
+    nato = generator.score_sentences("Was hielt Scholz von der Nato?", [hit])
+    assert nato.unheld == ("nato",) and nato.ranked[0].coverage == 1.0
+    best = replace(nato.ranked[0], score=SURE_SCORE + 0.1)
+    assert not generator.sure(replace(nato, ranked=[best]))
+    # the articles say "Telefonat" where the question says "telefonierten": a verb says nothing of the topic
+    call = generator.score_sentences("Wann telefonierten Scholz und Macron?", [hit])
+    assert call.unheld == () and generator.sure(replace(call, ranked=[replace(call.ranked[0], score=SURE_SCORE)]))

@@ -74,6 +74,7 @@ _FACT_KINDS = frozenset({WHEN, WHERE, HOW_MANY})
 BARE_MIN_SCORE = 0.32
 COUNT_BONUS = 0.5  # share of fit_bonus added when a number counts what "wie viele" asks about
 BARE_MAX_SENTENCES = 2  # quotes for a bare follow-up that asks one fact ("Und wo?")
+_WORD = re.compile(r"[^\W\d_][\w-]*")
 # a talk with someone: "sprach mit Putin", "sprachen miteinander", "spoke with Putin"
 _WITH = re.compile(r"\b(?:mit|miteinander|with)\b", re.I)
 _NEAR_CHARS = 800  # for a bare follow-up, sentences this close to an earlier quote count as the same event
@@ -142,6 +143,7 @@ class Scored:
     terms: list[str]  # the question's stemmed content words in order (with a follow-up's topic)
     cos_top: float  # cosine of the question to the first passage
     bare: bool = False  # a follow-up that asks only for a fact or a reason ("Und wo?") of the topic
+    unheld: tuple[str, ...] = ()  # the question's nouns and names that the index never holds ("nato")
 
 
 @dataclass(frozen=True)
@@ -318,10 +320,16 @@ class ExtractiveGenerator:
         bare = bool(context.topic) and info.kind in (*_FACT_KINDS, WHY)
         bare = bare and not content_words(info, self.analyzer.tokens(question))
         asked = set(self.analyzer.tokens(speaker)) if info.kind == SAID and speaker else set()
+        known = self.known_terms(sorted(wanted)) if self.known_terms is not None and wanted else None
         # a bare follow-up's words are the topic's, which every earlier quote shares: each counts once; so do
         # an English question's, of which the German articles hold only names and numbers (weighed by idf, a
         # name outweighed the rest: answer_has_gold on XQuAD's English questions fell 0.696 -> 0.666)
-        weights = None if bare or info.english else self._coverage_weights(wanted, asked)
+        weights = None if bare or info.english else self._coverage_weights(wanted, known, asked)
+        # "Was hält Trump von der Nato?" over articles that never name the Nato: a noun or name of the question
+        # that no article holds says the articles are about something else, however well the rest matches (not
+        # so in English: "Peskov" is "Peskow" in German articles, and English capitalises few nouns)
+        named = self._capitalised(context.topic, question) if known and not info.english else set()
+        unheld = tuple(sorted(named & wanted - (known or set())))
         quoted_at: dict[str, list[int]] = {}
         for article_id, at in context.quoted if bare else ():
             quoted_at.setdefault(article_id, []).append(at)
@@ -363,24 +371,28 @@ class ExtractiveGenerator:
             # sentence without one cannot answer it (the articles may not say: then the answer declines); the
             # event is the one quoted, so another article's date or place is not its answer
             scored = [c for c in scored if c.fits and (not quoted_at or c.hit.article.id in quoted_at)]
-        return Scored(info, sorted(scored, key=lambda c: (-c.score, c.number, c.start)), terms, cos_top, bare)
+        ranked = sorted(scored, key=lambda c: (-c.score, c.number, c.start))
+        return Scored(info, ranked, terms, cos_top, bare, unheld)
 
-    def _coverage_weights(self, wanted: set[str], speaker: set[str]) -> dict[str, float] | None:
+    def _coverage_weights(self, wanted: set[str], known: set[str] | None, speaker: set[str]) -> dict[str, float] | None:
         """How much each question word counts in a sentence's coverage: its idf in the index, so that the rare
         word of "Wer war bei dem Treffen in Istanbul?" outweighs the common one ("Istanbul" over "Treffen"); a
         word the index never holds ("telefonierten" where the articles say "Telefonat") weighs nothing, as no
         sentence can hold it. The words of the asked ``speaker`` weigh as the rarest word: "Was sagte Trump
         über den Westen?" asks for Trump's words however often the articles name him. None (every word counts
-        once) without an index or when it holds none of them."""
-        if not wanted or self.term_weights is None or self.known_terms is None:
-            return None
-        known = self.known_terms(sorted(wanted))
-        if not known:
+        once) without an index or when it holds none of them (``known``: the words it holds)."""
+        if not wanted or self.term_weights is None or not known:
             return None
         idf = self.term_weights(sorted(known))
         weights = {t: idf[t] if t in known else 0.0 for t in wanted}
         rarest = max(weights.values())
         return {t: rarest if t in speaker and t in known else w for t, w in weights.items()}
+
+    def _capitalised(self, *texts: str) -> set[str]:
+        """The stems of the capitalised words of each text after its first word: a German question's nouns
+        and names ("Nato" in "Was hält Trump von der Nato?")."""
+        words = [w for text in texts for w in _WORD.findall(text)[1:] if w[0].isupper()]
+        return set(self.analyzer.tokens(" ".join(words)))
 
     def _counts(self, wanted: set[str], sentence: str) -> bool:
         """Whether a number in the sentence counts a word of the question ("5.000 Stellen" for "Wie viele Stellen")."""
@@ -413,9 +425,15 @@ class ExtractiveGenerator:
             # the model was fitted on questions that stand alone; for "Und wo?" the passages are the topic's
             # anyway, and what matters is whether the best sentence holding a place is close enough to it
             return 1.0 if scored.ranked[0].score >= BARE_MIN_SCORE else 0.0
-        if scored.ranked[0].score >= SURE_SCORE:
+        if self.sure(scored):
             return 1.0
         return answer_probability(features(self.evidence(scored, hits)), english=scored.info.english)
+
+    def sure(self, scored: Scored) -> bool:
+        """Whether the best sentence matches so well that it answers whatever the decline model says: its score
+        is ``SURE_SCORE`` or more and the question names nothing the index never holds (else the model decides,
+        whose measurements weigh such a word as the rarest)."""
+        return scored.ranked[0].score >= SURE_SCORE and not scored.unheld
 
     def unknown_names(self, info: QuestionInfo, hits: list[Hit]) -> list[str]:
         """Full names ("Angela Merkel") and the asked-about speaker that no retrieved passage mentions
