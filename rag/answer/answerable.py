@@ -6,9 +6,10 @@ of the question's words. What tells them apart is which words are shared. The ra
 question (weighted by their BM25 idf in the index) and its word pairs occur in a passage that answers
 it; a passage on the same subject shares the common ones. So the decision is a logistic model over a
 few such measurements (``FEATURES``), unless the best sentence's score alone is high enough
-(``SURE_SCORE``) and the question names no noun the index never holds, fitted by ``evals/studies/calibrate_refusal.py`` on half of
-XQuAD-de's Wikipedia articles (each question asked once with all passages and once with its gold
-paragraph removed) and checked on the other half; the fitted weights are constants here.
+(``SURE_SCORE``) and the question names no noun the index never holds, fitted by
+``evals/studies/calibrate_refusal.py`` on half of XQuAD-de's Wikipedia articles (each question asked
+once with all passages and once with its gold paragraph removed) and checked on the other half; the
+fitted weights are constants here.
 
 Example:
     >>> x = features(Evidence(0.7, 0.6, 0.1, 0.9, 0.9, 1.0, 0.6, 5))

@@ -145,6 +145,11 @@ class Scored:
     bare: bool = False  # a follow-up that asks only for a fact or a reason ("Und wo?") of the topic
     unheld: tuple[str, ...] = ()  # the question's nouns and names that the index never holds ("nato")
 
+    @property
+    def one_fact(self) -> bool:
+        """A bare follow-up that asks one fact of the topic: its place, time or number ("Und wo?")."""
+        return self.bare and self.info.kind in _FACT_KINDS
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -478,10 +483,10 @@ class ExtractiveGenerator:
         elif not scored.ranked or self.answers(scored, hits) < self.min_probability or self.unknown_names(info, hits):
             chosen = []
         else:
-            chosen = self._choose(info, scored.ranked, scored.bare)
+            chosen = self._choose(info, scored.ranked, scored.one_fact)
         if not chosen:
             text = DECLINE_EN if info.english else DECLINE_DE
-            if scored.bare and info.kind in _FACT_KINDS and context.quoted:  # "Und wo?": what the quoted lack
+            if scored.one_fact and context.quoted:  # "Und wo?": what the quoted lack
                 text = (MISSING_EN if info.english else MISSING_DE)[info.kind]
             return Answer(text, [], hits, {}, True, [Part(text)], info.kind)
         parts = _parts(chosen, info.english)
@@ -512,11 +517,11 @@ class ExtractiveGenerator:
         known = self.known_terms is None or bool(self.known_terms(sorted(terms)))
         return off_topic_en(speaker, topic, certain=known)
 
-    def _choose(self, info: QuestionInfo, ranked: list[Candidate], bare: bool = False) -> list[Candidate]:
+    def _choose(self, info: QuestionInfo, ranked: list[Candidate], one_fact: bool = False) -> list[Candidate]:
         best = ranked[0]
         chosen = [best]
         # "Und wann?" asks for one fact of the event just quoted: the best sentence holding it and one more
-        most = min(self.max_sentences, BARE_MAX_SENTENCES) if bare and info.kind in _FACT_KINDS else self.max_sentences
+        most = min(self.max_sentences, BARE_MAX_SENTENCES) if one_fact else self.max_sentences
         # "Wo …?", "Wann …?", "Wie viele …?": once the best sentence holds the place, time or number asked for,
         # a sentence without one adds words but no answer
         only_fitting = info.kind in (WHERE, TOPIC) and best.fits
