@@ -28,6 +28,7 @@ from rag.answer.backends import chat_model
 from rag.answer.conversation import Conversation
 from rag.answer.llm import LLMGenerator
 from rag.answer.question import is_english
+from rag.answer.spelling import respell
 from rag.chunking import Chunk, chunk_text, content_sentences
 from rag.corpus import Article, FieldMap, Skipped, iter_files, load_path, parse_date
 from rag.dates import DateScope, dates_in_question
@@ -502,7 +503,8 @@ class Pipeline:
     def check_question(self, question: str) -> str:
         """The question as it is answered: invisible format characters (zero-width spaces and joiners, soft
         hyphens, a byte order mark: text pasted from web pages carries them) removed, whitespace collapsed;
-        an empty or overlong question is refused."""
+        an empty or overlong question is refused. An English question's names that the index holds only in
+        German spelling are written so ("Who is Peskov?" asks about "Peskow": ``rag.answer.spelling``)."""
         text = " ".join("".join(ch for ch in question if unicodedata.category(ch) != "Cf").split())
         if not text:
             raise QuestionError(
@@ -514,7 +516,13 @@ class Pipeline:
                 f"the question has {len(text)} characters; use at most {limit}",
                 f"Die Frage hat {len(text)} Zeichen; bitte höchstens {limit}.",
             )
-        return text
+        return respell(text, self._held_words) if is_english(text) else text
+
+    def _held_words(self, words: list[str]) -> set[str]:
+        """Which of these words the index holds (every stem of the word occurs in it)."""
+        stems = {w: self.analyzer.tokens(w) for w in words}
+        known = self.known_terms(sorted({t for found in stems.values() for t in found}))
+        return {w for w, found in stems.items() if found and set(found) <= known}
 
     def retrieve(
         self, query: str, k: int | None = None, retriever: str | None = None, filters: DateRange | None = None

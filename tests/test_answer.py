@@ -618,3 +618,17 @@ def test_a_noun_the_index_never_holds_is_no_sure_answer_and_a_verb_it_never_hold
     # the articles say "Telefonat" where the question says "telefonierten": a verb says nothing of the topic
     call = generator.score_sentences("Wann telefonierten Scholz und Macron?", [hit])
     assert call.unheld == () and generator.sure(replace(call, ranked=[replace(call.ranked[0], score=SURE_SCORE)]))
+
+
+def test_english_transliterations_of_names_are_tried_in_german_spelling():
+    from rag.answer.spelling import german_spellings, respell
+
+    assert "Peskow" in german_spellings("Peskov") and "Lawrow" in german_spellings("Lavrov")
+    assert "Sacharowa" in german_spellings("Zakharova") and "Selenskyj" in german_spellings("Zelensky")
+    assert "Jelzin" in german_spellings("Yeltsin") and german_spellings("Tesla") == []
+    index = {"Peskow", "Trump", "Kreml"}
+    held = lambda words: set(words) & index  # noqa: E731
+    assert respell("What did Peskov tell the Kreml about Trump?", held) == "What did Peskow tell the Kreml about Trump?"
+    # a word the index holds, the first word, and a name with no held spelling stay as they are
+    assert respell("Peskov said what?", held) == "Peskov said what?"
+    assert respell("Did Navalny meet Trump?", held) == "Did Navalny meet Trump?"

@@ -209,6 +209,13 @@ def test_english_question_gets_english_framing_and_only_trumps_words(seed_pipe: 
     assert not any("Peskow" in q for q in _quotes(answer))
 
 
+@pytest.mark.parametrize(("question", "name"), [("What did Peskov say?", "Peskow"), ("Who is Zakharova?", "Sacharowa")])
+def test_an_english_question_finds_a_russian_name_in_its_german_spelling(seed_pipe: Pipeline, question: str, name: str):
+    # the seeds write "Peskow" and "Sacharowa"; before, the English spelling was a name the index never held
+    answer = seed_pipe.ask(question)
+    assert not answer.declined and _quotes(answer) and all(name in q for q in _quotes(answer))
+
+
 @pytest.mark.parametrize("question", ["Wo sprach Putin?", "Wo sagte Putin das?", "Where did Putin speak?"])
 def test_where_did_putin_speak_quotes_moscow_not_a_subheading(seed_pipe: Pipeline, question: str):
     answer = seed_pipe.ask(question)
