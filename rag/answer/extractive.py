@@ -334,7 +334,7 @@ class ExtractiveGenerator:
         # that no article holds says the articles are about something else, however well the rest matches (not
         # so in English: "Peskov" is "Peskow" in German articles, and English capitalises few nouns)
         named = self._capitalised(context.topic, question) if known and not info.english else set()
-        unheld = tuple(sorted(named & wanted - (known or set())))
+        unheld = tuple(sorted(named & wanted - known)) if known and named else ()
         quoted_at: dict[str, list[int]] = {}
         for article_id, at in context.quoted if bare else ():
             quoted_at.setdefault(article_id, []).append(at)
