@@ -303,10 +303,11 @@ class ExtractiveGenerator:
         cos_top = float(vectors[1] @ vectors[0])
         cosine = np.clip(vectors[2:] @ vectors[0], 0.0, None)
         terms = content_words(info, self.analyzer.tokens(query))
+        own_words = self.analyzer.tokens(question)  # the question's stems, without a follow-up's topic
         # "Wann sprach Trump mit Putin?", "… sprachen sie miteinander?" asks when they talked: a report of one's
         # words ("sagte Trump über Putin") is no answer, and the talk's answer need not repeat the verb ("Telefonat")
         talk = info.kind in (WHERE, WHEN) and _WITH.search(question) is not None
-        talk = talk and bool(self._speech_stems & set(self.analyzer.tokens(question)))
+        talk = talk and bool(self._speech_stems & set(own_words))
         # "Worüber sprachen die Diplomaten?": the verb asks for a topic, as "worüber" does
         if info.kind == TOPIC or talk:
             terms = [t for t in terms if t not in self._talk_stems]
@@ -316,24 +317,26 @@ class ExtractiveGenerator:
         speech_terms = self._speech_stems if info.kind in _SPOKEN and not talk else frozenset()
         speech = wanted & speech_terms
         # "Wo sagte Putin das?" asks where he spoke ("sagte" is no content word, but it says what is asked)
-        asks_where_said = info.kind == WHERE and bool(speech_terms & set(self.analyzer.tokens(question)))
+        asks_where_said = info.kind == WHERE and bool(speech_terms & set(own_words))
         read = " ".join(f"{h.article.title} {h.chunk.text}" for h in hits)
         # a number the question names that no passage has is evidence the passages are about something else
         missing_penalty = self.fit_bonus * sum(n not in read for n in numbers)
         # a bare follow-up ("Und wann?", "Warum?") asks about the event just quoted: sentences near an
         # earlier quote of the same article tell more of it than sentences elsewhere that hold a date
         bare = bool(context.topic) and info.kind in (*_FACT_KINDS, WHY)
-        bare = bare and not content_words(info, self.analyzer.tokens(question))
+        bare = bare and not content_words(info, own_words)
         asked = set(self.analyzer.tokens(speaker)) if info.kind == SAID and speaker else set()
-        known = self.known_terms(sorted(wanted)) if self.known_terms is not None and wanted else None
         # a bare follow-up's words are the topic's, which every earlier quote shares: each counts once; so do
         # an English question's, of which the German articles hold only names and numbers (weighed by idf, a
         # name outweighed the rest: answer_has_gold on XQuAD's English questions fell 0.696 -> 0.666)
-        weights = None if bare or info.english else self._coverage_weights(wanted, known, asked)
+        weighed = not bare and not info.english
+        known = self.known_terms(sorted(wanted)) if weighed and self.known_terms is not None and wanted else None
+        weights = self._coverage_weights(wanted, known, asked) if weighed else None
         # "Was hält Trump von der Nato?" over articles that never name the Nato: a noun or name of the question
         # that no article holds says the articles are about something else, however well the rest matches (not
-        # so in English: "Peskov" is "Peskow" in German articles, and English capitalises few nouns)
-        named = self._capitalised(context.topic, question) if known and not info.english else set()
+        # so in English: "Peskov" is "Peskow" in German articles, and English capitalises few nouns; a bare
+        # follow-up is decided by its score alone)
+        named = self._capitalised(context.topic, question) if known else set()
         unheld = tuple(sorted(named & wanted - known)) if known and named else ()
         quoted_at: dict[str, list[int]] = {}
         for article_id, at in context.quoted if bare else ():
