@@ -620,6 +620,32 @@ def test_a_noun_the_index_never_holds_is_no_sure_answer_and_a_verb_it_never_hold
     assert call.unheld == () and generator.sure(replace(call, ranked=[replace(call.ranked[0], score=SURE_SCORE)]))
 
 
+def test_the_noun_a_which_question_asks_for_need_not_be_held():
+    from dataclasses import replace
+
+    from rag.answer.answerable import SURE_SCORE
+    from rag.answer.question import asked_noun
+    from rag.chunking import Chunk
+    from rag.corpus import Article
+    from rag.retrieval import Hit
+
+    assert asked_noun("Welcher Sender interviewte Trump?") == "Sender"
+    assert asked_noun("In welcher deutschen Stadt sprach er?") == "Stadt" and asked_noun("Wer sprach?") is None
+    text = "Scholz hielt eine Rede über Macron und lobte die Zusammenarbeit."
+    hit = Hit(Chunk("n", text, 0, len(text)), 0.9, Article("n", "Berlin", text, "2023-03", "zeit.de"))
+    idf = {"scholz": 0.4, "macron": 1.5, "hielt": 2.0, "red": 1.0, "kanzl": 1.2}  # no passage says "Politiker"
+    generator = ExtractiveGenerator(
+        HashEmbedder(64), known_terms=lambda terms: set(terms) & set(idf), term_weights=lambda terms: idf
+    )
+    # "Politiker" says a person is asked for, and the answer names him ("Scholz"): it is no topic the articles lack
+    which = generator.score_sentences("Welcher Politiker hielt eine Rede über Macron?", [hit])
+    assert "polit" not in which.terms and which.unheld == ()
+    assert generator.sure(replace(which, ranked=[replace(which.ranked[0], score=SURE_SCORE)]))
+    # a noun the index holds stays a word the answer is weighed by, and a topic noun it lacks still counts
+    assert "kanzl" in generator.score_sentences("Welcher Kanzler hielt eine Rede über Macron?", [hit]).terms
+    assert generator.score_sentences("Welcher Politiker hielt eine Rede über die Nato?", [hit]).unheld == ("nato",)
+
+
 def test_english_transliterations_of_names_are_tried_in_german_spelling():
     from rag.answer.spelling import german_spellings, respell
 

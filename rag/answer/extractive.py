@@ -54,6 +54,7 @@ from rag.answer.question import (
     WHERE,
     WHY,
     QuestionInfo,
+    asked_noun,
     content_words,
     full_names,
     is_pronoun,
@@ -331,6 +332,14 @@ class ExtractiveGenerator:
         # name outweighed the rest: answer_has_gold on XQuAD's English questions fell 0.696 -> 0.666)
         weighed = not bare and not info.english
         known = self.known_terms(sorted(wanted)) if weighed and self.known_terms is not None and wanted else None
+        if known is not None:
+            # "Welcher Sender interviewte Trump?": the noun naming the kind of answer asked for need not be in it
+            # ("… mit Fox News"); when no article holds that noun, its absence says nothing of whether they answer
+            kind_noun = asked_noun(question)
+            dropped = set(self.analyzer.tokens(kind_noun)) - known if kind_noun else set()
+            if dropped and wanted - dropped:
+                terms = [t for t in terms if t not in dropped]
+                wanted -= dropped
         weights = self._coverage_weights(wanted, known, asked) if weighed else None
         # "Was hält Trump von der Nato?" over articles that never name the Nato: a noun or name of the question
         # that no article holds says the articles are about something else, however well the rest matches (not

@@ -362,6 +362,22 @@ def full_names(question: str) -> list[str]:
     return [m.group() for m in _FULL_NAME.finditer(question.strip())]
 
 
+# "Welcher Sender …?", "In welcher deutschen Stadt …?": the noun after "welch-" (an adjective may come between)
+_ASKED_NOUN = re.compile(r"\b(?i:welche[mnrs]?)\s+(?:[a-zäöüß][\w-]*\s+)?(?P<noun>[A-ZÄÖÜ][\w-]*)")
+
+
+def asked_noun(question: str) -> str | None:
+    """The noun that names what kind of thing a German "welch-" question asks for ("Sender" in "Welcher Sender
+    interviewte Trump?"), which its answer need not repeat ("… mit Fox News"); None for other questions.
+
+    Example:
+        >>> asked_noun("Welcher Sender interviewte Trump?"), asked_noun("In welcher deutschen Stadt?")
+        ('Sender', 'Stadt')
+    """
+    found = _ASKED_NOUN.search(question)
+    return found.group("noun") if found else None
+
+
 def person(info: QuestionInfo) -> str | None:
     """The person a question is about, for a later "er"/"sie": its speaker, else the last word of its
     first full name ("Leon Draisaitl" -> "Draisaitl"), else its first capitalised word (German
