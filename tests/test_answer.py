@@ -502,6 +502,11 @@ def test_a_where_answer_adds_no_sentence_without_a_place(pipe: Pipeline):
     ]
     where = gen._choose(read_question("Wo kamen weniger Schiffe an?"), ranked)
     assert [c.start for c in where] == [spans[0][0], spans[2][0]]
+    # so for a time or a count: "Wann begann der Krieg?" is not answered by a sentence on its end that has no date
+    for question in ("Wann kamen weniger Schiffe an?", "Wie viele Schiffe kamen an?"):
+        assert [c.start for c in gen._choose(read_question(question), ranked)] == [spans[0][0], spans[2][0]]
+    # "Wie lange …?" is answered by "bis zum Ende der Saison" as often as by a number
+    assert len(gen._choose(read_question("Wie lange kamen weniger Schiffe an?"), ranked)) == 3
     # other kinds keep every sentence close to the best one
     assert len(gen._choose(read_question("Was meldet der Hafen?"), ranked)) == 3
 
@@ -594,6 +599,10 @@ def test_a_talk_with_someone_is_not_answered_by_a_report_of_ones_words(question:
 def test_a_time_told_as_the_same_as_another_events_is_a_time():
     assert has_time("Fast zeitgleich trafen sich in Istanbul Diplomaten.")
     assert has_time("Gleichzeitig begann in Berlin die Sitzung.") and not has_time("Sie trafen sich in Istanbul.")
+    # a time told by the event it came before or after, not a place before which something stands
+    assert has_time("Sie waren vor dem Ersten Weltkrieg am produktivsten.")
+    assert has_time("Nach der Wahl trat er zurück.")
+    assert not has_time("Vor dem Rathaus standen Hunderte.") and not has_time("Über das Ende des Krieges sprachen sie.")
 
 
 def test_a_noun_the_index_never_holds_is_no_sure_answer_and_a_verb_it_never_holds_is_no_matter():

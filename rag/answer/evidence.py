@@ -34,7 +34,10 @@ _TIME = re.compile(
     r"(?:tagen|wochen|monaten|jahren|jahrzehnten|jahrhunderten|jahrtausenden)\b"
     r"|\bseit (?:\w+ )?(?:tagen|wochen|monaten|jahren|jahrzehnten)\b"
     # "Fast zeitgleich trafen sich …": the time of another event the article has just told
-    r"|\b(?:zeitgleich|gleichzeitig)\b",
+    r"|\b(?:zeitgleich|gleichzeitig)\b"
+    # "vor dem Ersten Weltkrieg", "seit der Pandemie", "nach der Wahl": a time told by the event it came before or after
+    r"|\b(?:vor|nach|während|seit|bis zu[mr]) (?:dem|der|des|den) (?:\w+ )?"
+    r"(?:welt)?(?:krieg|kriege|krieges|kriegs|wahl|wahlen|pandemie|wende|wiedervereinigung|revolution)\b",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = (

@@ -76,6 +76,7 @@ BARE_MIN_SCORE = 0.32
 COUNT_BONUS = 0.5  # share of fit_bonus added when a number counts what "wie viele" asks about
 BARE_MAX_SENTENCES = 2  # quotes for a bare follow-up that asks one fact ("Und wo?")
 _WORD = re.compile(r"[^\W\d_][\w-]*")
+_HOW_LONG = re.compile(r"\b(?:wie lange|how long)\b", re.I)
 # a talk with someone: "sprach mit Putin", "sprachen miteinander", "spoke with Putin"
 _WITH = re.compile(r"\b(?:mit|miteinander|with)\b", re.I)
 _NEAR_CHARS = 800  # for a bare follow-up, sentences this close to an earlier quote count as the same event
@@ -536,7 +537,8 @@ class ExtractiveGenerator:
         most = min(self.max_sentences, BARE_MAX_SENTENCES) if one_fact else self.max_sentences
         # "Wo …?", "Wann …?", "Wie viele …?": once the best sentence holds the place, time or number asked for,
         # a sentence without one adds words but no answer
-        only_fitting = info.kind in (WHERE, TOPIC) and best.fits
+        # ("Wie lange …?" is told by "bis zum Ende …" as often as by a number, so it keeps the rest)
+        only_fitting = info.kind in (WHERE, TOPIC, WHEN, HOW_MANY) and best.fits and not _HOW_LONG.search(info.text)
         if _REFERS_BACK.match(best.text) and not (only_fitting and info.kind == WHERE):
             # "Sie schlugen daraufhin …", "Dabei ging es um …": the sentence before says who "sie" or what
             # "dabei" is, and is quoted with it (not for a "wo" answer, whose quotes are the sentences that
