@@ -308,6 +308,34 @@ def test_a_question_the_article_asks_is_never_quoted():
     assert [c.text for c in answer.citations] == ["Doch bis heute stehen die 500 Betten der Klinik leer."]
 
 
+def test_a_bare_follow_up_whose_fact_the_last_answer_quoted_quotes_it_again():
+    from rag.answer.conversation import Conversation
+    from rag.answer.extractive import AGAIN_DE
+    from rag.chunking import Chunk
+    from rag.corpus import Article
+    from rag.retrieval import Hit
+
+    said = "Letzte Woche sagte Scholz dem ZDF, die Reform komme bald."
+    other = "Am Montag um 18 Uhr beriet das Kabinett über die Reform."
+    text = f"{said} {other}"
+    hit = Hit(Chunk("a", text, 0, len(text)), 0.9, Article("a", "Reform", text, "2023-05", "zeit.de"))
+    generator = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0)
+    last = (("a", 0, len(said)),)
+    context = AskContext(topic="Was sagte Scholz dem ZDF?", quoted=frozenset({("a", 0)}), last_quoted=last)
+    # the time asked for is in the sentence just quoted ("Letzte Woche"): the cabinet's Monday is another event
+    when = generator.generate("Wann war das?", [hit], context)
+    assert when.parts[0].text == AGAIN_DE and [c.text for c in when.citations] == [said]
+    # the quote names no place, and a question with words of its own is asked afresh
+    assert not generator.generate("Und wo?", [hit], context).text.startswith(AGAIN_DE)
+    assert not generator.generate("Wann beriet das Kabinett?", [hit], context).text.startswith(AGAIN_DE)
+    # a conversation hands on what its last answer quoted
+    chat = Conversation()
+    chat.add("Was sagte Scholz dem ZDF?", AskContext(), generator.generate("Was sagte Scholz dem ZDF?", [hit]))
+    assert chat.context("Wann war das?", 0).last_quoted == tuple(
+        (c.article_id, c.start, c.end) for c in chat.turns[-1].answer.citations
+    )
+
+
 def test_a_new_sentence_is_never_said_to_be_quoted_again():
     from rag.answer.extractive import AGAIN_DE
     from rag.chunking import Chunk

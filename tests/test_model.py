@@ -175,9 +175,11 @@ def test_who_was_at_the_meeting_in_istanbul_is_answered_from_the_article_on_ista
     assert not answer.declined
     assert "Fast zeitgleich trafen sich in Istanbul russische und US-amerikanische Diplomaten" in _quotes(answer)[0]
     assert {c.article_id for c in answer.citations} == {_seed_id("004")}
-    # so "Und wann?" keeps to that article, which dates the talks by nothing but "fast zeitgleich"
+    # so "Und wann?" keeps to that article, which dates the talks by nothing but "fast zeitgleich" (with Putin's
+    # speech): the sentence just quoted is its answer, said to be quoted again, and no other article's date
     when = seed_pipe.ask("Und wann?", chat)
-    assert when.declined and when.text == "Einen Zeitpunkt dafür nennen die bisher zitierten Artikel nicht."
+    assert not when.declined and when.text.startswith("Wie oben schon zitiert. Laut dem Artikel vom Februar 2025:")
+    assert [c.start for c in when.citations] == [answer.citations[0].start]
 
 
 def test_what_peskow_said_is_answered_with_his_statement(seed_pipe: Pipeline):

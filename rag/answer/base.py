@@ -81,6 +81,7 @@ class AskContext:
             "im September 2020" are not matched against sentences.
         fresh: the follow-up asks its topic of someone new ("Und Söder?" after "Was sagte Merkel über …?",
             whose topic is then "Was sagte Söder über …?"): retrieved without the earlier answer's articles first.
+        last_quoted: ``(article_id, start, end)`` of the sentences the last answer quoted, in its order.
     """
 
     topic: str = ""
@@ -89,6 +90,7 @@ class AskContext:
     dated: bool = False  # retrieval searched the period the question named: its date words are not content
     standalone: str = ""  # a follow-up rewritten by the language model as a question of its own
     fresh: bool = False  # "Und Söder?": the topic asked of someone new, without the earlier answer's articles first
+    last_quoted: tuple[tuple[str, int, int], ...] = ()
 
 
 class Generator(Protocol):

@@ -61,7 +61,8 @@ class Conversation:
             # "Und Söder?" after "Was sagte Merkel über …?" asks "Was sagte Söder über …?", and "er" is Söder now
             topic = re.sub(rf"\b{re.escape(earlier.speaker)}\b", other, topic)
             return AskContext(topic=topic, speaker=other, quoted=quoted, fresh=True)
-        return AskContext(topic=topic, speaker=speaker, quoted=quoted)
+        last_quoted = tuple((c.article_id, c.start, c.end) for c in last.answer.citations)
+        return AskContext(topic=topic, speaker=speaker, quoted=quoted, last_quoted=last_quoted)
 
     def cited_articles(self) -> list[str]:
         """Article ids the last answer cited, in citation order (a follow-up reads these first)."""

@@ -474,7 +474,7 @@ class ExtractiveGenerator:
     def generate(self, question: str, hits: list[Hit], context: AskContext | None = None) -> Answer:
         started = time.perf_counter()
         context = context or AskContext()
-        answer = self._answer(question, hits, context)
+        answer = self._quoted_fact(question, hits, context) or self._answer(question, hits, context)
         if answer.declined and context.quoted:
             # a follow-up that only sentences quoted before answer ("Und was sagte Peskow dazu?" after an
             # answer that quoted him): quote them again, said as such, rather than claim the articles are silent
@@ -486,6 +486,34 @@ class ExtractiveGenerator:
                 parts = [frame, *again.parts]
                 answer = replace(again, text=_text(parts), parts=parts)
         return replace(answer, timings={**answer.timings, "generate_ms": _ms(started)})
+
+    def _quoted_fact(self, question: str, hits: list[Hit], context: AskContext) -> Answer | None:
+        """For a bare "Und wann?", "Wann war das?" whose answer the last answer already quoted ("Letzte Woche gab
+        Kreml-Sprecher Dmitri Peskow … an"): those quotes again, said as such; another sentence with a time
+        would tell of another event. None when no sentence of the last answer holds what is asked."""
+        info = read_question(question)
+        if not context.topic or info.kind not in _FACT_KINDS or not context.last_quoted:
+            return None
+        if content_words(info, self.analyzer.tokens(question)):
+            return None  # "Und wann trat er zurück?" asks about something of its own
+        chosen: list[Candidate] = []
+        for article_id, start, end in context.last_quoted:
+            found = next(
+                (
+                    (number, hit)
+                    for number, hit in enumerate(hits, start=1)
+                    if hit.article.id == article_id and hit.chunk.start <= start and end <= hit.chunk.end
+                ),
+                None,
+            )
+            if found and matches_kind(info.kind, found[1].article.text[start:end]):
+                chosen.append(Candidate(*found, start, end, 0.0, True))
+        if not chosen:
+            return None
+        chosen = chosen[:BARE_MAX_SENTENCES]
+        return _quoting(
+            [Part(AGAIN_EN if info.english else AGAIN_DE), *_parts(chosen, info.english)], chosen, hits, info
+        )
 
     def _answer(self, question: str, hits: list[Hit], context: AskContext) -> Answer:
         scored = self.score_sentences(question, hits, context)
@@ -506,10 +534,7 @@ class ExtractiveGenerator:
         off_topic = self._off_topic(info, context, chosen)
         if off_topic:
             parts = [Part(off_topic), *parts]
-        citations = [Citation(c.number, c.hit.article.id, c.start, c.end, c.text) for c in chosen]
-        # every quote is its passage's own words: supported by construction (framing sentences claim nothing)
-        verified = tuple(CheckedSentence(p.text, (p.number,), True) for p in parts if p.number)
-        return Answer(_text(parts), citations, hits, {}, False, parts, info.kind, verification=verified)
+        return _quoting(parts, chosen, hits, info)
 
     def _off_topic(self, info: QuestionInfo, context: AskContext, chosen: list[Candidate]) -> str | None:
         """For "Was sagte Trump über den Westen?" whose quotes of Trump all speak of other things: the
@@ -704,6 +729,14 @@ def _parts(chosen: list[Candidate], english: bool) -> list[Part]:
             previous = c.hit.article.id
         parts.append(Part(shown(c.text), c.number))
     return parts
+
+
+def _quoting(parts: list[Part], chosen: list[Candidate], hits: list[Hit], info: QuestionInfo) -> Answer:
+    """The answer that says ``parts``, citing the ``chosen`` sentences."""
+    citations = [Citation(c.number, c.hit.article.id, c.start, c.end, c.text) for c in chosen]
+    # every quote is its passage's own words: supported by construction (framing sentences claim nothing)
+    verified = tuple(CheckedSentence(p.text, (p.number,), True) for p in parts if p.number)
+    return Answer(_text(parts), citations, hits, {}, False, parts, info.kind, verification=verified)
 
 
 def _text(parts: list[Part]) -> str:
