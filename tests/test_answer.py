@@ -558,6 +558,11 @@ def test_a_quote_that_starts_with_a_pronoun_comes_with_the_sentence_that_names_i
         "Die Kieler Störche gewannen am Sonntag gegen den Hamburger SV.",
         "Sie schlugen den Tabellenführer mit 3:1 und stehen nun auf Platz zwei.",
     ]
+    # a sentence before that names no one cannot say who "sie" are, and is not quoted
+    vague = "Womöglich kommen bald noch mehr. Sie schlugen den Tabellenführer mit 3:1."
+    hit = Hit(Chunk("v", vague, 0, len(vague)), 0.9, Article("v", "Sieg im Nordderby", vague, "2021-03", "ndr.de"))
+    answer = generator.generate("Wer schlug den Tabellenführer mit 3:1?", [hit])
+    assert [c.text for c in answer.citations] == ["Sie schlugen den Tabellenführer mit 3:1."]
 
 
 def test_a_rare_word_of_the_question_counts_more_than_a_common_one_and_pointing_words_not_at_all():

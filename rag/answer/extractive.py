@@ -569,7 +569,9 @@ class ExtractiveGenerator:
             # "dabei" is, and is quoted with it (not for a "wo" answer, whose quotes are the sentences that
             # name the place); it counts among the quotes, so that a follow-up still has sentences left
             before = [c for c in ranked if c.hit.article.id == best.hit.article.id and 0 <= best.start - c.end <= 3]
-            chosen = [*before[:1], best]
+            # only a sentence that names someone or something can say who "er" is ("Womöglich kommen bald noch
+            # mehr." before "Er gilt als Kandidat …" cannot)
+            chosen = [*[c for c in before[:1] if _names_something(c.text)], best]
         for cand in ranked[1:]:
             if len(chosen) >= most or cand.score < self.relative * best.score:
                 break
@@ -729,6 +731,11 @@ def _parts(chosen: list[Candidate], english: bool) -> list[Part]:
             previous = c.hit.article.id
         parts.append(Part(shown(c.text), c.number))
     return parts
+
+
+def _names_something(sentence: str) -> bool:
+    """Whether a capitalised word (a noun or a name) follows the sentence's first word."""
+    return any(w[0].isupper() for w in _WORD.findall(sentence)[1:])
 
 
 def _quoting(parts: list[Part], chosen: list[Candidate], hits: list[Hit], info: QuestionInfo) -> Answer:
