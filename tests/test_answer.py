@@ -565,6 +565,27 @@ def test_a_quote_that_starts_with_a_pronoun_comes_with_the_sentence_that_names_i
     assert [c.text for c in answer.citations] == ["Sie schlugen den Tabellenführer mit 3:1."]
 
 
+def test_a_sentence_that_goes_on_with_the_best_one_and_holds_what_it_lacks_is_quoted_with_it():
+    from rag.chunking import Chunk
+    from rag.corpus import Article
+    from rag.retrieval import Hit
+
+    def answer(text: str) -> list[str]:
+        hit = Hit(Chunk("b", text, 0, len(text)), 0.9, Article("b", "Neue Brücke", text, "2021-03", "ndr.de"))
+        generator = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0, max_sentences=1)
+        return [c.text for c in generator.generate("Wie heißt die neue Brücke über den Fluss heute?", [hit]).citations]
+
+    built = "Die Stadt baute 1990 eine neue Brücke über den Fluss."
+    # "Heute heißt sie …" points back to the bridge and says what the first sentence lacks: its name today
+    assert answer(f"{built} Heute heißt sie nach ihrem Architekten Müller-Brücke.") == [
+        built,
+        "Heute heißt sie nach ihrem Architekten Müller-Brücke.",
+    ]
+    # a sentence that points back but adds no word of the question, or adds one but points nowhere, is not
+    assert answer(f"{built} Sie kostete zwölf Millionen Euro.") == [built]
+    assert answer(f"{built} Der Bürgermeister heißt heute Schulz.") == [built]
+
+
 def test_a_rare_word_of_the_question_counts_more_than_a_common_one_and_pointing_words_not_at_all():
     from rag.answer.question import content_words
     from rag.chunking import Chunk

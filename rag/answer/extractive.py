@@ -47,11 +47,13 @@ from rag.answer.evidence import (
 )
 from rag.answer.question import (
     HOW_MANY,
+    OTHER,
     SAID,
     SUMMARY,
     TOPIC,
     WHEN,
     WHERE,
+    WHO,
     WHY,
     QuestionInfo,
     asked_noun,
@@ -579,12 +581,29 @@ class ExtractiveGenerator:
                 continue
             if not any(_near_duplicate(cand.text, c.text) for c in chosen):
                 chosen.append(cand)
+        following = self._continuation(info, best, ranked) if info.kind in (OTHER, WHO) else None
+        if following is not None and all(following.start != c.start for c in chosen):
+            chosen = [*chosen, following]  # quoted with it, as the sentence a pronoun points to, beyond the limit
         if info.kind == WHY and not explains(best.text):
             # a sentence that restates a "warum" question is usually followed by its explanation
             following = _next_sentence(best)
             if following is not None and all(following.start != c.start for c in chosen):
                 chosen = [*chosen[: self.max_sentences - 1], following]
         return sorted(chosen, key=lambda c: (c.number, c.start))
+
+    def _continuation(self, info: QuestionInfo, best: Candidate, ranked: list[Candidate]) -> Candidate | None:
+        """The sentence right after ``best`` when it goes on with what ``best`` began ("Dass die Pest durch
+        schlechte Luft verursacht wurde, entwickelte sich zur … Theorie." "Heute ist dies bekannt als die
+        Miasma-Theorie."): it points back within its first words and holds a word of the question that
+        ``best`` (with its headline) lacks, so the answer is spread over the two."""
+        following = next(
+            (c for c in ranked if c.hit.article.id == best.hit.article.id and 0 <= c.start - best.end <= 3), None
+        )
+        if following is None or not _CONTINUES.match(following.text):
+            return None
+        wanted = set(content_words(info, self.analyzer.tokens(info.text)))
+        missing = wanted - set(self.analyzer.tokens(f"{best.hit.article.title} {best.text}"))
+        return following if missing & set(self.analyzer.tokens(following.text)) else None
 
     def _summary(self, hits: list[Hit], context: AskContext, wanted: set[str]) -> list[Candidate]:
         """The top article's first sentence among the retrieved passages and the sentences most central to
@@ -635,6 +654,8 @@ _ANAPHORIC_START = re.compile(rf"^\W*(?:es|{_BACK_WORDS})\b", re.I)
 # the same words opening a sentence of the report itself: not in a quotation ('"Sie haben …' may address someone)
 # and not "es", which as often stands for nothing ("Es gibt …")
 _REFERS_BACK = re.compile(rf"(?:{_BACK_WORDS})\b", re.I)
+# a sentence that goes on with the one before: a word pointing back among its first five ("Heute ist dies …")
+_CONTINUES = re.compile(rf"^\W*(?:\S+\s+){{0,4}}?(?:{_BACK_WORDS}|deren|dessen|denn|so)\b", re.I)
 
 
 def _described(info: QuestionInfo, speaker: str) -> bool:
