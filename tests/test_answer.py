@@ -336,6 +336,22 @@ def test_a_bare_follow_up_whose_fact_the_last_answer_quoted_quotes_it_again():
     )
 
 
+def test_a_follow_up_whose_own_words_no_passage_holds_is_declined():
+    from rag.chunking import Chunk
+    from rag.corpus import Article
+    from rag.retrieval import Hit
+
+    text = "EU-Kommissar Hogan tritt zurück. Hogan hatte gegen Corona-Regeln verstoßen. Er gilt als erfahren."
+    hit = Hit(Chunk("h", text, 0, len(text)), 0.9, Article("h", "Hogan tritt zurück", text, "2020-08", "zeit.de"))
+    generator = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0)
+    context = AskContext(topic="Warum trat Hogan zurück?", speaker="Hogan", quoted=frozenset({("h", 0)}))
+    # every sentence names Hogan, the topic; none says who follows him
+    assert generator.generate("Wer folgt ihm nach?", [hit], context).declined
+    # a follow-up whose own word a passage holds is answered, and so is a bare one
+    assert not generator.generate("Gegen welche Regeln verstieß er?", [hit], context).declined
+    assert not generator.score_sentences("Warum?", [hit], context).unmet
+
+
 def test_a_new_sentence_is_never_said_to_be_quoted_again():
     from rag.answer.extractive import AGAIN_DE
     from rag.chunking import Chunk

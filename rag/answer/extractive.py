@@ -148,6 +148,7 @@ class Scored:
     cos_top: float  # cosine of the question to the first passage
     bare: bool = False  # a follow-up that asks only for a fact or a reason ("Und wo?") of the topic
     unheld: tuple[str, ...] = ()  # the question's nouns and names that the index never holds ("nato")
+    unmet: bool = False  # a follow-up with words of its own ("Wer folgt ihm nach?") none of which a passage holds
 
     @property
     def one_fact(self) -> bool:
@@ -353,6 +354,11 @@ class ExtractiveGenerator:
         quoted_at: dict[str, list[int]] = {}
         for article_id, at in context.quoted if bare else ():
             quoted_at.setdefault(article_id, []).append(at)
+        # "Wer folgt ihm nach?" after "Wann trat Hogan zurück?": the topic's words are in every sentence on Hogan,
+        # so only the follow-up's own words ("folgt") tell whether any passage says what it asks (not in English,
+        # whose words the German articles do not share)
+        own = (wanted & set(own_words)) - set(self.analyzer.tokens(context.topic)) if context.topic else set()
+        unmet = bool(own) and not bare and not info.english
         scored = []
         for (number, hit, s, e), text, cos in zip(spans, texts, cosine.tolist(), strict=True):
             found = set(self.analyzer.tokens(f"{hit.article.title} {text}"))
@@ -360,6 +366,7 @@ class ExtractiveGenerator:
                 found |= set(self.analyzer.tokens(_previous_sentence(hit.article.text, s)))
             if speech and has_speech_verb(text):
                 found |= speech  # "Wo sprach Putin?" is met by "…, sagte Putin in Moskau."
+            unmet = unmet and not own & found
             coverage = _coverage(wanted, found, weights)
             # where someone spoke is a place outside their words, not one they spoke about
             if asks_where_said:
@@ -392,7 +399,7 @@ class ExtractiveGenerator:
             # event is the one quoted, so another article's date or place is not its answer
             scored = [c for c in scored if c.fits and (not quoted_at or c.hit.article.id in quoted_at)]
         ranked = sorted(scored, key=lambda c: (-c.score, c.number, c.start))
-        return Scored(info, ranked, terms, cos_top, bare, unheld)
+        return Scored(info, ranked, terms, cos_top, bare, unheld, unmet)
 
     def _coverage_weights(self, wanted: set[str], known: set[str] | None, speaker: set[str]) -> dict[str, float] | None:
         """How much each question word counts in a sentence's coverage: its idf in the index, so that the rare
@@ -523,7 +530,12 @@ class ExtractiveGenerator:
         topic = set(self._topic_words(question, info)) if info.kind == SUMMARY else set()
         if info.kind == SUMMARY and hits and self._on_topic(topic, hits[0]):
             chosen = self._summary(hits, context, topic)
-        elif not scored.ranked or self.answers(scored, hits) < self.min_probability or self.unknown_names(info, hits):
+        elif (
+            scored.unmet  # declined whatever the threshold: no passage says anything of what is new in it
+            or not scored.ranked
+            or self.answers(scored, hits) < self.min_probability
+            or self.unknown_names(info, hits)
+        ):
             chosen = []
         else:
             chosen = self._choose(info, scored.ranked, scored.one_fact)
