@@ -328,8 +328,7 @@ class ExtractiveGenerator:
         missing_penalty = self.fit_bonus * sum(n not in read for n in numbers)
         # a bare follow-up ("Und wann?", "Warum?") asks about the event just quoted: sentences near an
         # earlier quote of the same article tell more of it than sentences elsewhere that hold a date
-        bare = bool(context.topic) and info.kind in (*_FACT_KINDS, WHY)
-        bare = bare and not content_words(info, own_words)
+        bare = _bare(info, own_words, context, (*_FACT_KINDS, WHY))
         asked = set(self.analyzer.tokens(speaker)) if info.kind == SAID and speaker else set()
         # a bare follow-up's words are the topic's, which every earlier quote shares: each counts once; so do
         # an English question's, of which the German articles hold only names and numbers (weighed by idf, a
@@ -501,9 +500,7 @@ class ExtractiveGenerator:
         Kreml-Sprecher Dmitri Peskow … an"): those quotes again, said as such; another sentence with a time
         would tell of another event. None when no sentence of the last answer holds what is asked."""
         info = read_question(question)
-        if not context.topic or info.kind not in _FACT_KINDS or not context.last_quoted:
-            return None
-        if content_words(info, self.analyzer.tokens(question)):
+        if not context.last_quoted or not _bare(info, self.analyzer.tokens(question), context, _FACT_KINDS):
             return None  # "Und wann trat er zurück?" asks about something of its own
         chosen: list[Candidate] = []
         for article_id, start, end in context.last_quoted:
@@ -764,6 +761,12 @@ def _parts(chosen: list[Candidate], english: bool) -> list[Part]:
             previous = c.hit.article.id
         parts.append(Part(shown(c.text), c.number))
     return parts
+
+
+def _bare(info: QuestionInfo, tokens: list[str], context: AskContext, kinds: tuple[str, ...] | frozenset[str]) -> bool:
+    """Whether the question is a follow-up of one of ``kinds`` with no content words of its own ("Und wann?"):
+    it asks that of the topic. ``tokens`` are the question's stems."""
+    return bool(context.topic) and info.kind in kinds and not content_words(info, tokens)
 
 
 def _names_something(sentence: str) -> bool:
