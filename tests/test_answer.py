@@ -50,6 +50,12 @@ from rag.settings import Settings
         ("Worum ging es bei dem Treffen?", "topic", None),
         ("What did the diplomats talk about?", "topic", None),
         ("Worum geht es in dem Artikel?", "summary", None),
+        ("Unter welchen Bedingungen öffnen die Schulen?", "condition", None),
+        ("Unter welcher Voraussetzung?", "condition", None),
+        ("Wovon hängt das ab?", "condition", None),
+        ("Was sind die Voraussetzungen dafür?", "condition", None),
+        ("Under what conditions would Trump lift the sanctions?", "condition", None),
+        ("What does the reopening depend on?", "condition", None),
     ],
 )
 def test_question_type_and_speaker(question: str, kind: str, speaker: str | None):
@@ -350,6 +356,37 @@ def test_a_follow_up_whose_own_words_no_passage_holds_is_declined():
     # a follow-up whose own word a passage holds is answered, and so is a bare one
     assert not generator.generate("Gegen welche Regeln verstieß er?", [hit], context).declined
     assert not generator.score_sentences("Warum?", [hit], context).unmet
+
+
+def test_a_condition_question_is_answered_by_the_sentence_that_states_one():
+    from rag.answer.extractive import AGAIN_DE, MISSING_DE
+    from rag.chunking import Chunk
+    from rag.corpus import Article
+    from rag.retrieval import Hit
+
+    opening = "Die Stadt will die Schulen im Mai wieder öffnen."
+    condition = "Abhängig sei das von der Zahl der Neuinfektionen."
+    text = f"{opening} {condition} Der Bürgermeister lobte die Lehrer."
+    hit = Hit(Chunk("s", text, 0, len(text)), 0.9, Article("s", "Schulen", text, "2020-04", "ndr.de"))
+    generator = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0)
+    assert matches_kind("condition", condition) and matches_kind("condition", "Sofern es warm bleibt, öffnen sie.")
+    assert not matches_kind("condition", opening)
+    # "das" is the opening of the schools: the condition comes with the sentence it is of
+    asked = generator.generate("Unter welchen Bedingungen öffnen die Schulen?", [hit])
+    assert [c.text for c in asked.citations] == [opening, condition]
+    # a bare follow-up after the opening was quoted gets the condition, not the opening again
+    context = AskContext(
+        topic="Wann öffnen die Schulen?", quoted=frozenset({("s", 0)}), last_quoted=(("s", 0, len(opening)),)
+    )
+    then = generator.generate("Unter welcher Bedingung?", [hit], context)
+    assert [c.text for c in then.citations] == [condition] and AGAIN_DE not in then.text
+    # an article that states no condition says so
+    plain = f"{opening} Der Bürgermeister lobte die Lehrer."
+    other = Hit(Chunk("p", plain, 0, len(plain)), 0.9, Article("p", "Schulen", plain, "2020-04", "ndr.de"))
+    context = AskContext(
+        topic="Wann öffnen die Schulen?", quoted=frozenset({("p", 0)}), last_quoted=(("p", 0, len(opening)),)
+    )
+    assert generator.generate("Unter welcher Bedingung?", [other], context).text == MISSING_DE["condition"]
 
 
 def test_a_new_sentence_is_never_said_to_be_quoted_again():

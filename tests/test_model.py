@@ -315,6 +315,25 @@ def test_und_peskow_asks_the_same_question_of_peskow(seed_pipe: Pipeline):
     assert again.declined or all("Peskow" in q for q in _quotes(again))
 
 
+def test_a_condition_is_the_sentence_that_states_it_with_the_one_it_is_of(seed_pipe: Pipeline):
+    from rag.answer.conversation import Conversation
+    from rag.answer.extractive import AGAIN_DE
+
+    condition = "Abhängig sei das vom russischen Beitrag zur Bekämpfung des Terrorismus"
+    lifting = "Trump hatte wiederholt den Wunsch geäußert"
+    answer = seed_pipe.ask("Unter welcher Bedingung will Trump die Sanktionen aufheben?")
+    quotes = _quotes(answer)
+    # "das" is the lifting of the sanctions, which the sentence before says: it is quoted first
+    assert answer.question_type == "condition"
+    assert [i for i, q in enumerate(quotes) if q.startswith((lifting, condition))] == [0, 1]
+    # as a follow-up the condition is the new sentence after the last answer's, not that answer again
+    chat = Conversation()
+    first = seed_pipe.ask("Will Trump die Sanktionen aufheben?", chat)
+    assert not any(q.startswith(condition) for q in _quotes(first))
+    then = seed_pipe.ask("Unter welcher Bedingung?", chat)
+    assert _quotes(then)[0].startswith(condition) and AGAIN_DE not in then.text
+
+
 def test_how_many_after_the_meeting_is_declined_without_a_number(seed_pipe: Pipeline):
     from rag.answer.conversation import Conversation
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.question import HOW_MANY, SAID, TOPIC, WHEN, WHERE, WHO, WHY
+from rag.answer.question import CONDITION, HOW_MANY, SAID, TOPIC, WHEN, WHERE, WHO, WHY
 from rag.answer.quotes import _sentences
 
 _MONTHS = (
@@ -52,6 +52,13 @@ _BECAUSE = re.compile(rf"\b(?:{_CONNECTIVES})\b", re.IGNORECASE)
 _REASON = re.compile(
     rf"\b(?:{_CONNECTIVES}|dadurch|dank|grund|gründe|ursache|ursachen|damit|führte|führten|zurückzuführen|"
     r"begründet\w*)\b",
+    re.IGNORECASE,
+)
+# what something depends on: "abhängig", "hängt davon ab", "unter der Bedingung", "sofern", "wenn", "falls";
+# English "if", "unless", "provided", "depends on"
+_CONDITION = re.compile(
+    r"\b(?:abhängig\w*|hängt|hängen|hing|hingen|bedingung\w*|voraussetzung\w*|vorausgesetzt|sofern|falls|"
+    r"wenn|solange|es sei denn|if|unless|provided|depends?|depending|conditions?|as long as)\b",
     re.IGNORECASE,
 )
 # nouns that follow "in", "im", "vor" … in set phrases of time or manner, not of place ("in Zukunft", "im Januar")
@@ -159,6 +166,11 @@ def counted_words(sentence: str) -> list[str]:
 def gives_reason(sentence: str) -> bool:
     """A causal or purpose connective ("weil", "wegen", "deshalb", "um … zu")."""
     return _REASON.search(sentence) is not None
+
+
+def states_condition(sentence: str) -> bool:
+    """A conditional connective or a word for a condition ("abhängig", "sofern", "wenn", "unter der Bedingung")."""
+    return _CONDITION.search(sentence) is not None
 
 
 def explains(sentence: str) -> bool:
@@ -355,6 +367,8 @@ def matches_kind(kind: str, sentence: str, speaker: str | None = None) -> bool:
         return has_number(sentence)
     if kind == WHY:
         return gives_reason(sentence)
+    if kind == CONDITION:
+        return states_condition(sentence)
     if kind == WHERE:
         return names_place(sentence)
     if kind == SAID:

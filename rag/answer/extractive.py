@@ -44,8 +44,10 @@ from rag.answer.evidence import (
     matches_kind,
     names_speech_place,
     role_refers_to,
+    states_condition,
 )
 from rag.answer.question import (
+    CONDITION,
     HOW_MANY,
     OTHER,
     SAID,
@@ -70,8 +72,8 @@ from rag.embedding import Embedder
 from rag.lexical import GermanAnalyzer
 from rag.retrieval import Hit
 
-# the question types a bare follow-up ("Und wo?") asks only a fact of
-_FACT_KINDS = frozenset({WHEN, WHERE, HOW_MANY})
+# the question types a bare follow-up ("Und wo?", "Unter welcher Bedingung?") asks only a fact of
+_FACT_KINDS = frozenset({WHEN, WHERE, HOW_MANY, CONDITION})
 # a bare follow-up declines below this best-sentence score (the single-score rule's threshold, chosen on
 # half of XQuAD-de's articles as declining at most 8% of answerable questions)
 BARE_MIN_SCORE = 0.32
@@ -152,7 +154,7 @@ class Scored:
 
     @property
     def one_fact(self) -> bool:
-        """A bare follow-up that asks one fact of the topic: its place, time or number ("Und wo?")."""
+        """A bare follow-up that asks one fact of the topic: its place, time, number or condition ("Und wo?")."""
         return self.bare and self.info.kind in _FACT_KINDS
 
 
@@ -191,11 +193,13 @@ MISSING_DE = {
     WHERE: "Einen Ort dafür nennen die bisher zitierten Artikel nicht.",
     WHEN: "Einen Zeitpunkt dafür nennen die bisher zitierten Artikel nicht.",
     HOW_MANY: "Eine Zahl dafür nennen die bisher zitierten Artikel nicht.",
+    CONDITION: "Eine Bedingung dafür nennen die bisher zitierten Artikel nicht.",
 }
 MISSING_EN = {
     WHERE: "The articles quoted so far name no place for it.",
     WHEN: "The articles quoted so far give no time for it.",
     HOW_MANY: "The articles quoted so far give no number for it.",
+    CONDITION: "The articles quoted so far name no condition for it.",
 }
 AGAIN_DE = "Wie oben schon zitiert."  # before quotes a follow-up repeats from an earlier answer
 AGAIN_EN = "As quoted above."
@@ -361,7 +365,7 @@ class ExtractiveGenerator:
         scored = []
         for (number, hit, s, e), text, cos in zip(spans, texts, cosine.tolist(), strict=True):
             found = set(self.analyzer.tokens(f"{hit.article.title} {text}"))
-            if _ANAPHORIC_START.match(text):  # "Er hatte …": the sentence before says who or what
+            if _points_back(text, info):  # "Er hatte …", "Abhängig sei das vom …": the sentence before says who or what
                 found |= set(self.analyzer.tokens(_previous_sentence(hit.article.text, s)))
             if speech and has_speech_verb(text):
                 found |= speech  # "Wo sprach Putin?" is met by "…, sagte Putin in Moskau."
@@ -500,7 +504,11 @@ class ExtractiveGenerator:
         Kreml-Sprecher Dmitri Peskow … an"): those quotes again, said as such; another sentence with a time
         would tell of another event. None when no sentence of the last answer holds what is asked."""
         info = read_question(question)
-        if not context.last_quoted or not _bare(info, self.analyzer.tokens(question), context, _FACT_KINDS):
+        # not "Unter welcher Bedingung?": a condition is often stated in the sentence after the one it is of
+        # ("… die Sanktionen … aufzuheben." "Abhängig sei das vom russischen Beitrag …"), which the last answer
+        # may not have quoted, and the "wenn" of a quoted sentence is a weaker answer than that sentence
+        kinds = _FACT_KINDS - {CONDITION}
+        if not context.last_quoted or not _bare(info, self.analyzer.tokens(question), context, kinds):
             return None  # "Und wann trat er zurück?" asks about something of its own
         chosen: list[Candidate] = []
         for article_id, start, end in context.last_quoted:
@@ -574,7 +582,9 @@ class ExtractiveGenerator:
         # "Wo …?", "Wann …?", "Wie viele …?": once the best sentence holds the place, time or number asked for,
         # a sentence without one adds words but no answer
         # ("Wie lange …?" is told by "bis zum Ende …" as often as by a number, so it keeps the rest)
-        only_fitting = info.kind in (WHERE, TOPIC, WHEN, HOW_MANY) and best.fits and not _HOW_LONG.search(info.text)
+        only_fitting = (
+            info.kind in (WHERE, TOPIC, WHEN, HOW_MANY, CONDITION) and best.fits and not _HOW_LONG.search(info.text)
+        )
         if _REFERS_BACK.match(best.text) and not (only_fitting and info.kind == WHERE):
             # "Sie schlugen daraufhin …", "Dabei ging es um …": the sentence before says who "sie" or what
             # "dabei" is, and is quoted with it (not for a "wo" answer, whose quotes are the sentences that
@@ -590,6 +600,12 @@ class ExtractiveGenerator:
                 continue
             if not any(_near_duplicate(cand.text, c.text) for c in chosen):
                 chosen.append(cand)
+        if info.kind == CONDITION:
+            # "Abhängig sei das vom …" states the condition of the sentence before, which says what "das" is
+            for cand in list(chosen):
+                antecedent = next((c for c in ranked if _leans_on(cand, c, info)), None)
+                if antecedent is not None and all(antecedent.start != c.start for c in chosen):
+                    chosen.append(antecedent)
         following = self._continuation(info, best, ranked) if info.kind in (OTHER, WHO) else None
         if following is not None and all(following.start != c.start for c in chosen):
             chosen = [*chosen, following]  # quoted with it, as the sentence a pronoun points to, beyond the limit
@@ -663,6 +679,9 @@ _ANAPHORIC_START = re.compile(rf"^\W*(?:es|{_BACK_WORDS})\b", re.I)
 # the same words opening a sentence of the report itself: not in a quotation ('"Sie haben …' may address someone)
 # and not "es", which as often stands for nothing ("Es gibt …")
 _REFERS_BACK = re.compile(rf"(?:{_BACK_WORDS})\b", re.I)
+# a sentence that states a condition of the one before: "das" or a word pointing back among its first four,
+# not as the article of a noun ("Abhängig sei das vom russischen Beitrag …", "Dafür müsse …")
+_STATES_BACK = re.compile(rf"^\W*(?:\S+\s+){{0,3}}?(?:das|dies|dafür|davon|{_BACK_WORDS})\b(?!\s+(?-i:[A-ZÄÖÜ]))", re.I)
 # a sentence that goes on with the one before: a word pointing back among its first five ("Heute ist dies …")
 _CONTINUES = re.compile(rf"^\W*(?:\S+\s+){{0,4}}?(?:{_BACK_WORDS}|deren|dessen|denn|so)\b", re.I)
 
@@ -725,6 +744,20 @@ def _compound_of(word: str, part: str) -> bool:
     if rest.endswith("ge") and len(rest) != 4:  # "telefon|ge|sprach", "ge|sprach"; but "lage|bericht"
         return False
     return not rest or len(rest) >= 3
+
+
+def _points_back(sentence: str, info: QuestionInfo) -> bool:
+    """Whether the sentence's words for someone or something are in the sentence before: it opens with "Er",
+    "Dabei" …, or, asked for a condition, states one of what the sentence before says ("Abhängig sei das …")."""
+    if _ANAPHORIC_START.match(sentence):
+        return True
+    return info.kind == CONDITION and _STATES_BACK.match(sentence) is not None and states_condition(sentence)
+
+
+def _leans_on(cand: Candidate, other: Candidate, info: QuestionInfo) -> bool:
+    """Whether ``cand`` is the sentence right after ``other`` in its article and points back to it."""
+    same = cand.hit.article.id == other.hit.article.id
+    return same and 0 <= cand.start - other.end <= 3 and _points_back(cand.text, info)
 
 
 def _previous_sentence(text: str, start: int) -> str:

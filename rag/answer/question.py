@@ -15,11 +15,12 @@ import functools
 import re
 from dataclasses import dataclass
 
-WHEN, WHERE, WHO, WHY, HOW_MANY, SAID, TOPIC, SUMMARY, OTHER = (
+WHEN, WHERE, WHO, WHY, CONDITION, HOW_MANY, SAID, TOPIC, SUMMARY, OTHER = (
     "when",
     "where",
     "who",
     "why",
+    "condition",
     "how_many",
     "said",
     "topic",
@@ -32,6 +33,22 @@ _SPEECH_DE = (
     r"(?:sagte|sagt|sagten|gesagt|äußerte|äußert|geäußert|erklärte|erklärt|meinte|meint|betonte|betont|kündigte|"
     r"forderte|fordert|verlangte|verlangt|warnte|warnt|behauptete|behauptet|berichtete|kritisierte|kritisiert)"
 )
+# "Unter welcher Bedingung will Trump die Sanktionen aufheben?", "Wovon hängt das ab?", "Was sind die
+# Voraussetzungen dafür?": what something depends on
+_CONDITION_DE = re.compile(
+    r"\bunter\s+welche[mnr]?\s+(?:bedingung|voraussetzung|umst[aä]nd)\w*"
+    r"|\bwovon\s+(?:hängt|hängen|hing|hingen)\b.*\bab\b|\bwovon\s+(?:ist|sind|war|waren)\b.*\babhängig\b"
+    r"|\b(?:welche|was\s+(?:ist|sind|war|waren)(?:\s+die)?)\s+(?:bedingung|voraussetzung)\w*",
+    re.I,
+)
+_CONDITION_EN = re.compile(
+    r"\b(?:under|on)\s+(?:what|which)\s+(?:conditions?|circumstances|terms)\b|\bwhat\b.*\bdepends?\s+on\b"
+    r"|\bwhat\s+(?:are|were|is|was)\s+the\s+(?:conditions?|preconditions?|requirements?)\b",
+    re.I,
+)
+# words that ask for a condition, which the sentence stating it need not repeat ("Abhängig sei das vom …")
+_CONDITION_WORDS = "Bedingung Bedingungen Voraussetzung Voraussetzungen Umstand Umständen hängt hängen hing ab abhängig"
+_CONDITION_WORDS_EN = "condition conditions circumstances terms depend depends precondition requirement"
 # the order matters: "was sagte X" before the plain "was", "wie viele" before "wie"
 _KINDS_DE: list[tuple[str, re.Pattern[str]]] = [
     (SUMMARY, re.compile(r"\b(fass\w*\b.*\bzusammen|zusammenfassung|worum geht es)\b", re.I)),
@@ -55,6 +72,7 @@ _KINDS_DE: list[tuple[str, re.Pattern[str]]] = [
     (WHEN, re.compile(r"\b(wann|seit wann|bis wann|in welchem jahr|an welchem tag|welches datum)\b", re.I)),
     (WHERE, re.compile(r"\b(wo|wohin|woher|in welche[mnr]? (land|stadt|ort|region))\b", re.I)),
     (WHY, re.compile(r"\b(warum|wieso|weshalb|weswegen|wozu|aus welchem grund)\b", re.I)),
+    (CONDITION, _CONDITION_DE),
     (WHO, re.compile(r"\b(wer|wen|wem|wessen|welche person)\b", re.I)),
 ]
 _KINDS_EN: list[tuple[str, re.Pattern[str]]] = [
@@ -73,6 +91,7 @@ _KINDS_EN: list[tuple[str, re.Pattern[str]]] = [
     (WHEN, re.compile(r"\b(when|what year|what date|which year|since when)\b", re.I)),
     (WHERE, re.compile(r"\b(where)\b", re.I)),
     (WHY, re.compile(r"\b(why|for what reason)\b", re.I)),
+    (CONDITION, _CONDITION_EN),
     (WHO, re.compile(r"\b(who|whom|whose)\b", re.I)),
 ]
 _SPEAKER_DE = re.compile(
@@ -262,7 +281,7 @@ class QuestionInfo:
 
     Attributes:
         text: the question as asked.
-        kind: one of ``when where who why how_many said topic summary other``.
+        kind: one of ``when where who why condition how_many said topic summary other``.
         english: asked in English (the framing sentence and a refusal are then English).
         speaker: for ``said`` questions, the person asked about ("Peskow"); a pronoun when the
             question says "er"/"he" (a conversation resolves it).
@@ -396,7 +415,18 @@ def content_words(info: QuestionInfo, tokens: list[str]) -> list[str]:
     from bm25s.stopwords import STOPWORDS_EN
 
     drop = {*_question_stems(), *(STOPWORDS_EN if info.english else ()), "say", "said", "sagt", "sagte"}
+    if info.kind == CONDITION:
+        drop |= _condition_stems()
     return [t for t in tokens if t not in drop]
+
+
+@functools.cache
+def _condition_stems() -> frozenset[str]:
+    """The words that ask for a condition, as written and as the analyzer stems them."""
+    from rag.lexical import GermanAnalyzer
+
+    words = f"{_CONDITION_WORDS} {_CONDITION_WORDS_EN}".lower()
+    return frozenset([*words.split(), *GermanAnalyzer(drop_stop_words=False).tokens(words)])
 
 
 @functools.cache
