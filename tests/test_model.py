@@ -237,6 +237,14 @@ def test_where_did_putin_speak_quotes_moscow_not_a_subheading(seed_pipe: Pipelin
     assert not any("im Westen" in q for q in quotes)
 
 
+def test_where_putin_spoke_on_a_topic_adds_the_sentence_that_names_the_place(seed_pipe: Pipeline):
+    # the sentences on the Eliten name no place of his speech; the article names it once, in its first quote
+    quotes = _quotes(seed_pipe.ask("Wo sprach Putin über die Eliten?"))
+    assert any("Eliten" in q for q in quotes)
+    assert any("bei einer Sitzung des russischen Inlandsgeheimdienstes FSB in Moskau" in q for q in quotes)
+    assert len(quotes) <= 3
+
+
 def test_what_putin_said_includes_what_the_kremlchef_said(seed_pipe: Pipeline):
     # the article names Putin, then calls him "der Kremlchef"; the other seed's Trump is not him
     answer = seed_pipe.ask("Was sagte Putin über den Westen?")

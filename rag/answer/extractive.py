@@ -600,6 +600,12 @@ class ExtractiveGenerator:
                 continue
             if not any(_near_duplicate(cand.text, c.text) for c in chosen):
                 chosen.append(cand)
+        if info.kind == WHERE and not best.fits:
+            # "Wo sprach Putin über die Eliten?": the sentence on the Eliten names no place, and the article names
+            # the place of his speech once ("…, sagte Putin bei einer Sitzung … in Moskau."): a "wo" answer holds one
+            placed = next((c for c in ranked if c.fits and c.hit.article.id == best.hit.article.id), None)
+            if placed is not None and all(placed.start != c.start for c in chosen):
+                chosen = [*chosen[: most - 1], placed]
         if info.kind == CONDITION:
             # "Abhängig sei das vom …" states the condition of the sentence before, which says what "das" is
             for cand in list(chosen):
