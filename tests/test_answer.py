@@ -389,6 +389,34 @@ def test_a_condition_question_is_answered_by_the_sentence_that_states_one():
     assert generator.generate("Unter welcher Bedingung?", [other], context).text == MISSING_DE["condition"]
 
 
+def test_a_separable_verb_of_the_question_is_found_split_in_the_sentence():
+    from rag.answer.extractive import _split_verbs
+    from rag.chunking import Chunk
+    from rag.corpus import Article
+    from rag.lexical import GermanAnalyzer
+    from rag.retrieval import Hit
+
+    stems = GermanAnalyzer().tokens
+
+    def held(question_word: str, sentence: str) -> bool:
+        return bool(_split_verbs(set(stems(question_word)), sentence, set(stems(sentence))))
+
+    assert held("angekündigt", "Trump kündigte am Freitag ein Treffen an.")
+    assert held("eingeführt", "Die Stadt führte 1990 die Maut ein.")
+    assert held("aufheben", "Er schloss nicht aus, die Sanktionen aufzuheben.")
+    assert held("aufzuheben", "Er will die Sanktionen aufheben.")
+    assert not held("eingeführt", "Das führt zu nichts.")  # the core without its particle
+    assert not held("zurückgegeben", "Er gab das Geld zurück.")  # a strong verb's vowel changes: not found
+
+    introduced = "Hamburg führte 1990 die Maut ein."
+    text = f"{introduced} Berlin lehnt die Maut ab."
+    hit = Hit(Chunk("m", text, 0, len(text)), 0.9, Article("m", "Maut", text, "2021-04", "ndr.de"))
+    answer = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0).generate(
+        "Welche Stadt hat die Maut eingeführt?", [hit]
+    )
+    assert [c.text for c in answer.citations] == [introduced]
+
+
 def test_a_new_sentence_is_never_said_to_be_quoted_again():
     from rag.answer.extractive import AGAIN_DE
     from rag.chunking import Chunk

@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Callable
@@ -365,6 +366,7 @@ class ExtractiveGenerator:
         scored = []
         for (number, hit, s, e), text, cos in zip(spans, texts, cosine.tolist(), strict=True):
             found = set(self.analyzer.tokens(f"{hit.article.title} {text}"))
+            found |= _split_verbs(wanted, text, found)
             if _points_back(text, info):  # "Er hatte …", "Abhängig sei das vom …": the sentence before says who or what
                 found |= set(self.analyzer.tokens(_previous_sentence(hit.article.text, s)))
             if speech and has_speech_verb(text):
@@ -750,6 +752,48 @@ def _compound_of(word: str, part: str) -> bool:
     if rest.endswith("ge") and len(rest) != 4:  # "telefon|ge|sprach", "ge|sprach"; but "lage|bericht"
         return False
     return not rest or len(rest) >= 3
+
+
+# particles of German separable verbs as they open a participle's stem ("zurückgegeben" is "zuruckgegeb"), and
+# as the analyzer stems them standing alone ("zurück" is "zuruck", "weiter" is "weit")
+_PARTICLES = (
+    {"zusammen": "zusamm", "zuruck": "zuruck", "weiter": "weit", "wieder": "wied"}
+    | {p: p for p in ["vorbei", "statt", "fest", "fort", "teil", "heim", "auf", "aus", "bei", "ein", "her", "hin"]}
+    | {p: p for p in ["los", "mit", "nach", "vor", "weg", "ab", "an", "um", "zu"]}
+)
+_BY_LENGTH = "|".join(sorted(_PARTICLES, key=len, reverse=True))
+_SEPARATED = re.compile(rf"^(?P<p>{_BY_LENGTH})(?:ge|zu)(?P<core>\w{{3,}})$")
+_JOINED = re.compile(rf"^(?P<p>{_BY_LENGTH})(?P<core>\w{{3,}})$")
+
+
+def _split_verbs(wanted: set[str], sentence: str, found: set[str]) -> set[str]:
+    """The question's forms of separable verbs that the sentence holds in another form: "angekündigt" in
+    "kündigte … an", "eingeführt" in "führte … ein", "aufheben" in "aufzuheben" and back.
+
+    A split verb's core (four letters or more) must stand in the sentence with its particle as a word of
+    its own; strong verbs, whose vowel changes ("zurückgetreten", "trat … zurück"), are not found."""
+    words: set[str] | None = None
+    held = set()
+    for term in wanted - found:
+        split = _SEPARATED.match(term)
+        joined = _JOINED.match(term)
+        if split is not None and split.group("p") + split.group("core") in found:
+            held.add(term)  # "aufzuheben" for "aufheben"
+        elif joined is not None and {f"{joined['p']}{infix}{joined['core']}" for infix in ("zu", "ge")} & found:
+            held.add(term)  # "aufheben" for "aufzuheben", "ankündigen" for "angekündigt"
+        elif split is not None and len(core := split.group("core")) >= 4:
+            words = words if words is not None else set(_all_words().tokens(sentence))
+            if _PARTICLES[split.group("p")] in words and any(
+                f == core or (f.startswith(core) and len(f) - len(core) <= 2) for f in found
+            ):
+                held.add(term)  # "angekündigt" for "kündigte … an"
+    return held
+
+
+@functools.cache
+def _all_words() -> GermanAnalyzer:
+    """An analyzer that keeps stop words, among which are the particles of separable verbs ("an", "auf")."""
+    return GermanAnalyzer(drop_stop_words=False)
 
 
 def _points_back(sentence: str, info: QuestionInfo) -> bool:
