@@ -766,27 +766,100 @@ _SEPARATED = re.compile(rf"^(?P<p>{_BY_LENGTH})(?:ge|zu)(?P<core>\w{{3,}})$")
 _JOINED = re.compile(rf"^(?P<p>{_BY_LENGTH})(?P<core>\w{{3,}})$")
 
 
+# strong and mixed verbs of news reports, whose vowel changes ("tritt", "trat", "getreten"): each line one verb's
+# forms. Left out are verbs with a form that is also a common noun's stem ("Lage", "Weise", "Wende", "Gebot")
+_STRONG_VERBS = """
+treten tritt trat traten getreten
+geben gibt gab gaben gegeben
+nehmen nimmt nahm nahmen genommen
+kommen kommt kam kamen gekommen
+stehen steht stand standen gestanden
+gehen geht ging gingen gegangen
+finden findet fand fanden gefunden
+sprechen spricht sprach sprachen gesprochen
+treffen trifft traf trafen getroffen
+schließen schließt schloss schlossen geschlossen
+ziehen zieht zog zogen gezogen
+bringen bringt brachte brachten gebracht
+schlagen schlägt schlug schlugen geschlagen
+rufen ruft rief riefen gerufen
+greifen greift griff griffen gegriffen
+sehen sieht sah sahen gesehen
+schreiben schreibt schrieb schrieben geschrieben
+steigen steigt stieg stiegen gestiegen
+tragen trägt trug trugen getragen
+werfen wirft warf warfen geworfen
+sterben stirbt starb starben gestorben
+gewinnen gewinnt gewann gewannen gewonnen
+beginnen beginnt begann begannen begonnen
+verlieren verliert verlor verloren
+bleiben bleibt blieb blieben geblieben
+fahren fährt fuhr fuhren gefahren
+sitzen sitzt saß saßen gesessen
+helfen hilft half halfen geholfen
+fliegen fliegt flog flogen geflogen
+fliehen flieht floh flohen geflohen
+heben hebt hob hoben gehoben
+scheiden scheidet schied schieden geschieden
+streiten streitet stritt stritten gestritten
+werben wirbt warb warben geworben
+nennen nennt nannte nannten genannt
+kennen kennt kannte kannten gekannt
+denken denkt dachte dachten gedacht
+"""
+
+
+@functools.cache
+def _verb_family() -> dict[str, int]:
+    """Each stem of a strong verb's forms -> the number of its verb (the participle's without "ge" too)."""
+    stems = _all_words().tokens
+    family: dict[str, int] = {}
+    for number, line in enumerate(_STRONG_VERBS.strip().splitlines()):
+        for stem in stems(line):
+            family[stem] = number
+            if stem.startswith("ge") and len(stem) > 5:
+                family.setdefault(stem[2:], number)  # "tret" of "zurück|ge|tret"
+    return family
+
+
+def _verb_of(stem: str) -> int | None:
+    """The strong verb a stem is a form of, also as a participle or zu-infinitive with a particle."""
+    family = _verb_family()
+    if stem in family:
+        return family[stem]
+    split = _SEPARATED.match(stem) or _JOINED.match(stem)
+    return family.get(split.group("core")) if split is not None else None
+
+
 def _split_verbs(wanted: set[str], sentence: str, found: set[str]) -> set[str]:
-    """The question's forms of separable verbs that the sentence holds in another form: "angekündigt" in
-    "kündigte … an", "eingeführt" in "führte … ein", "aufheben" in "aufzuheben" and back.
+    """The question's verbs that the sentence holds in another form: a separable verb split or joined
+    ("angekündigt" in "kündigte … an", "eingeführt" in "führte … ein", "aufheben" in "aufzuheben" and back),
+    and a strong verb in another tense ("gewann" for "gewonnen", "zurückgetreten" in "tritt … zurück").
 
     A split verb's core (four letters or more) must stand in the sentence with its particle as a word of
-    its own; strong verbs, whose vowel changes ("zurückgetreten", "trat … zurück"), are not found."""
+    its own, and a strong verb's form with the question's particle, if it has one."""
     words: set[str] | None = None
     held = set()
     for term in wanted - found:
         split = _SEPARATED.match(term)
         joined = _JOINED.match(term)
+        verb = _verb_of(term)
         if split is not None and split.group("p") + split.group("core") in found:
             held.add(term)  # "aufzuheben" for "aufheben"
         elif joined is not None and {f"{joined['p']}{infix}{joined['core']}" for infix in ("zu", "ge")} & found:
             held.add(term)  # "aufheben" for "aufzuheben", "ankündigen" for "angekündigt"
-        elif split is not None and len(core := split.group("core")) >= 4:
+        elif split is not None and (len(split.group("core")) >= 4 or verb is not None):
             words = words if words is not None else set(_all_words().tokens(sentence))
+            core = split.group("core")
             if _PARTICLES[split.group("p")] in words and any(
-                f == core or (f.startswith(core) and len(f) - len(core) <= 2) for f in found
+                f == core
+                or (f.startswith(core) and len(f) - len(core) <= 2)
+                or (verb is not None and _verb_of(f) == verb)
+                for f in found
             ):
-                held.add(term)  # "angekündigt" for "kündigte … an"
+                held.add(term)  # "angekündigt" for "kündigte … an", "zurückgetreten" for "tritt … zurück"
+        elif verb is not None and split is None and any(_verb_of(f) == verb for f in found):
+            held.add(term)  # "gewonnen" for "gewann", "trat" for "zurückgetreten"
     return held
 
 
