@@ -366,7 +366,7 @@ class ExtractiveGenerator:
         scored = []
         for (number, hit, s, e), text, cos in zip(spans, texts, cosine.tolist(), strict=True):
             found = set(self.analyzer.tokens(f"{hit.article.title} {text}"))
-            found |= _split_verbs(wanted, text, found)
+            found |= _other_verb_forms(wanted, text, found)
             if _points_back(text, info):  # "Er hatte …", "Abhängig sei das vom …": the sentence before says who or what
                 found |= set(self.analyzer.tokens(_previous_sentence(hit.article.text, s)))
             if speech and has_speech_verb(text):
@@ -811,14 +811,16 @@ denken denkt dachte dachten gedacht
 
 @functools.cache
 def _verb_family() -> dict[str, int]:
-    """Each stem of a strong verb's forms -> the number of its verb (the participle's without "ge" too)."""
+    """Each stem of a strong verb's forms -> the number of its verb; the participle (each line's last form) also
+    without its "ge" ("tret" of "zurück|ge|tret"), but no other form ("gewann" is no "ge-" form of "wann")."""
     stems = _all_words().tokens
     family: dict[str, int] = {}
     for number, line in enumerate(_STRONG_VERBS.strip().splitlines()):
         for stem in stems(line):
             family[stem] = number
-            if stem.startswith("ge") and len(stem) > 5:
-                family.setdefault(stem[2:], number)  # "tret" of "zurück|ge|tret"
+        participle = stems(line.split()[-1])[0]
+        if participle.startswith("ge") and len(participle) > 5:
+            family.setdefault(participle[2:], number)
     return family
 
 
@@ -831,7 +833,7 @@ def _verb_of(stem: str) -> int | None:
     return family.get(split.group("core")) if split is not None else None
 
 
-def _split_verbs(wanted: set[str], sentence: str, found: set[str]) -> set[str]:
+def _other_verb_forms(wanted: set[str], sentence: str, found: set[str]) -> set[str]:
     """The question's verbs that the sentence holds in another form: a separable verb split or joined
     ("angekündigt" in "kündigte … an", "eingeführt" in "führte … ein", "aufheben" in "aufzuheben" and back),
     and a strong verb in another tense ("gewann" for "gewonnen", "zurückgetreten" in "tritt … zurück").
