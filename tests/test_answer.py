@@ -23,10 +23,18 @@ from rag.answer.evidence import (
 from rag.answer.extractive import _compound_of, _coverage, _mentions, article_date, framing
 from rag.answer.question import read_question, said_topic
 from rag.answer.quotes import clean_span, passage_sentences
+from rag.chunking import Chunk
+from rag.corpus import Article
 from rag.embedding import HashEmbedder
 from rag.errors import QuestionError
 from rag.pipeline import Pipeline
+from rag.retrieval import Hit
 from rag.settings import Settings
+
+
+def _whole(article_id: str, text: str, title: str, date: str, source: str, score: float = 0.9) -> Hit:
+    """A retrieved passage that is its article's whole text."""
+    return Hit(Chunk(article_id, text, 0, len(text)), score, Article(article_id, title, text, date, source))
 
 
 @pytest.mark.parametrize(
@@ -239,9 +247,6 @@ def test_sentences_quoted_before_in_a_conversation_are_not_quoted_again(pipe: Pi
 
 
 def test_a_summary_of_one_story_leaves_out_a_newsletter_passage_on_another():
-    from rag.chunking import Chunk
-    from rag.corpus import Article
-    from rag.retrieval import Hit
 
     hotel = "Das Hotel am Flughafen hat wegen der Pandemie Insolvenz angemeldet."
     bridge = (
@@ -273,9 +278,6 @@ def test_counted_words_are_what_a_number_counts():
 
 def test_a_role_as_speaker_is_answered_even_when_the_articles_name_the_person_otherwise():
     from rag.answer.evidence import is_role
-    from rag.chunking import Chunk
-    from rag.corpus import Article
-    from rag.retrieval import Hit
 
     assert is_role("Gesamtmetall-Chef") and is_role("Kremlchef") and is_role("Kanzlerin")
     assert not is_role("Dulger") and not is_role("Peskow")
@@ -297,19 +299,16 @@ def test_a_role_as_speaker_is_answered_even_when_the_articles_name_the_person_ot
 
 
 def test_a_question_the_article_asks_is_never_quoted():
-    from rag.chunking import Chunk
-    from rag.corpus import Article
-    from rag.retrieval import Hit
 
     text = "Hat Hamburg ein Müllproblem? Die Müllabfuhr kommt mit dem Abtransport von Hamburger Müll kaum nach."
-    hit = Hit(Chunk("m", text, 0, len(text)), 0.9, Article("m", "Wohin mit Hamburgs Müll?", text, "2021-02", "zeit.de"))
+    hit = _whole("m", text, "Wohin mit Hamburgs Müll?", "2021-02", "zeit.de")
     generator = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0)
     for question in ("Hat Hamburg ein Müllproblem?", "Fasse den Artikel über Hamburgs Müll zusammen."):
         answer = generator.generate(question, [hit])
         assert answer.citations and not any(c.text.endswith("?") for c in answer.citations), question
     # nor as the sentence after a "warum" answer, which usually explains it
     text = "Doch bis heute stehen die 500 Betten der Klinik leer. Werden sie nicht gebraucht?"
-    hit = Hit(Chunk("k", text, 0, len(text)), 0.9, Article("k", "Die Geisterklinik", text, "2021-01", "zeit.de"))
+    hit = _whole("k", text, "Die Geisterklinik", "2021-01", "zeit.de")
     answer = generator.generate("Warum stehen die Betten der Klinik leer?", [hit])
     assert [c.text for c in answer.citations] == ["Doch bis heute stehen die 500 Betten der Klinik leer."]
 
@@ -317,14 +316,11 @@ def test_a_question_the_article_asks_is_never_quoted():
 def test_a_bare_follow_up_whose_fact_the_last_answer_quoted_quotes_it_again():
     from rag.answer.conversation import Conversation
     from rag.answer.extractive import AGAIN_DE
-    from rag.chunking import Chunk
-    from rag.corpus import Article
-    from rag.retrieval import Hit
 
     said = "Letzte Woche sagte Scholz dem ZDF, die Reform komme bald."
     other = "Am Montag um 18 Uhr beriet das Kabinett über die Reform."
     text = f"{said} {other}"
-    hit = Hit(Chunk("a", text, 0, len(text)), 0.9, Article("a", "Reform", text, "2023-05", "zeit.de"))
+    hit = _whole("a", text, "Reform", "2023-05", "zeit.de")
     generator = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0)
     last = (("a", 0, len(said)),)
     context = AskContext(topic="Was sagte Scholz dem ZDF?", quoted=frozenset({("a", 0)}), last_quoted=last)
@@ -343,12 +339,9 @@ def test_a_bare_follow_up_whose_fact_the_last_answer_quoted_quotes_it_again():
 
 
 def test_a_follow_up_whose_own_words_no_passage_holds_is_declined():
-    from rag.chunking import Chunk
-    from rag.corpus import Article
-    from rag.retrieval import Hit
 
     text = "EU-Kommissar Hogan tritt zurück. Hogan hatte gegen Corona-Regeln verstoßen. Er gilt als erfahren."
-    hit = Hit(Chunk("h", text, 0, len(text)), 0.9, Article("h", "Hogan tritt zurück", text, "2020-08", "zeit.de"))
+    hit = _whole("h", text, "Hogan tritt zurück", "2020-08", "zeit.de")
     generator = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0)
     context = AskContext(topic="Warum trat Hogan zurück?", speaker="Hogan", quoted=frozenset({("h", 0)}))
     # every sentence names Hogan, the topic; none says who follows him
@@ -360,14 +353,11 @@ def test_a_follow_up_whose_own_words_no_passage_holds_is_declined():
 
 def test_a_condition_question_is_answered_by_the_sentence_that_states_one():
     from rag.answer.extractive import AGAIN_DE, MISSING_DE
-    from rag.chunking import Chunk
-    from rag.corpus import Article
-    from rag.retrieval import Hit
 
     opening = "Die Stadt will die Schulen im Mai wieder öffnen."
     condition = "Abhängig sei das von der Zahl der Neuinfektionen."
     text = f"{opening} {condition} Der Bürgermeister lobte die Lehrer."
-    hit = Hit(Chunk("s", text, 0, len(text)), 0.9, Article("s", "Schulen", text, "2020-04", "ndr.de"))
+    hit = _whole("s", text, "Schulen", "2020-04", "ndr.de")
     generator = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0)
     assert matches_kind("condition", condition) and matches_kind("condition", "Sofern es warm bleibt, öffnen sie.")
     assert not matches_kind("condition", opening)
@@ -382,7 +372,7 @@ def test_a_condition_question_is_answered_by_the_sentence_that_states_one():
     assert [c.text for c in then.citations] == [condition] and AGAIN_DE not in then.text
     # an article that states no condition says so
     plain = f"{opening} Der Bürgermeister lobte die Lehrer."
-    other = Hit(Chunk("p", plain, 0, len(plain)), 0.9, Article("p", "Schulen", plain, "2020-04", "ndr.de"))
+    other = _whole("p", plain, "Schulen", "2020-04", "ndr.de")
     context = AskContext(
         topic="Wann öffnen die Schulen?", quoted=frozenset({("p", 0)}), last_quoted=(("p", 0, len(opening)),)
     )
@@ -391,10 +381,7 @@ def test_a_condition_question_is_answered_by_the_sentence_that_states_one():
 
 def test_a_separable_or_strong_verb_of_the_question_is_found_in_another_form():
     from rag.answer.extractive import _other_verb_forms
-    from rag.chunking import Chunk
-    from rag.corpus import Article
     from rag.lexical import GermanAnalyzer
-    from rag.retrieval import Hit
 
     stems = GermanAnalyzer().tokens
 
@@ -417,7 +404,7 @@ def test_a_separable_or_strong_verb_of_the_question_is_found_in_another_form():
 
     introduced = "Hamburg führte 1990 die Maut ein."
     text = f"{introduced} Berlin lehnt die Maut ab."
-    hit = Hit(Chunk("m", text, 0, len(text)), 0.9, Article("m", "Maut", text, "2021-04", "ndr.de"))
+    hit = _whole("m", text, "Maut", "2021-04", "ndr.de")
     answer = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0).generate(
         "Welche Stadt hat die Maut eingeführt?", [hit]
     )
@@ -426,15 +413,12 @@ def test_a_separable_or_strong_verb_of_the_question_is_found_in_another_form():
 
 def test_a_new_sentence_is_never_said_to_be_quoted_again():
     from rag.answer.extractive import AGAIN_DE
-    from rag.chunking import Chunk
-    from rag.corpus import Article
-    from rag.retrieval import Hit
 
     first = "Spahn will die Corona-Politik im Bundestag aufarbeiten lassen."
     other = "Spahn stellt sich am Montag um 18 Uhr den Fragen der Leser."
     hits = [
-        Hit(Chunk("a", first, 0, len(first)), 0.9, Article("a", "Aufarbeitung", first, "2020-06", "zeit.de")),
-        Hit(Chunk("b", other, 0, len(other)), 0.5, Article("b", "Leserfragen", other, "2020-05", "zeit.de")),
+        _whole("a", first, "Aufarbeitung", "2020-06", "zeit.de"),
+        _whole("b", other, "Leserfragen", "2020-05", "zeit.de", score=0.5),
     ]
     generator = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0)
     context = AskContext(topic="Was will Jens Spahn aufarbeiten?", speaker="Spahn", quoted=frozenset({("a", 0)}))
@@ -445,15 +429,12 @@ def test_a_new_sentence_is_never_said_to_be_quoted_again():
 
 def test_a_follow_up_that_only_earlier_quotes_answer_quotes_them_again_and_says_so():
     from rag.answer.extractive import AGAIN_DE
-    from rag.chunking import Chunk
-    from rag.corpus import Article
-    from rag.retrieval import Hit
 
     text = (
         "Moskau bestätigt ein Telefonat. Am Freitag gab der Kreml-Sprecher Dmitri Peskow an, dass Trump und "
         "Putin am Samstag telefonieren werden. In Washington war das Wetter mild."
     )
-    hit = Hit(Chunk("a", text, 0, len(text)), 0.9, Article("a", "Telefonat", text, "2017-01", "zeit.de"))
+    hit = _whole("a", text, "Telefonat", "2017-01", "zeit.de")
     generator = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0)
     quoted = frozenset({("a", text.index("Am Freitag"))})  # the first answer quoted Peskow's only sentence
     context = AskContext(topic="Wann telefonierten Trump und Putin?", speaker="Trump", quoted=quoted)
@@ -628,16 +609,13 @@ def test_a_where_answer_adds_no_sentence_without_a_place(pipe: Pipeline):
 
 
 def test_a_quote_that_starts_with_a_pronoun_comes_with_the_sentence_that_names_it():
-    from rag.chunking import Chunk
-    from rag.corpus import Article
-    from rag.retrieval import Hit
 
     text = (
         "Die Kieler Störche gewannen am Sonntag gegen den Hamburger SV. "
         "Sie schlugen den Tabellenführer mit 3:1 und stehen nun auf Platz zwei. "
         "Im Stadion waren 15.000 Zuschauer."
     )
-    hit = Hit(Chunk("s", text, 0, len(text)), 0.9, Article("s", "Sieg im Nordderby", text, "2021-03", "ndr.de"))
+    hit = _whole("s", text, "Sieg im Nordderby", "2021-03", "ndr.de")
     generator = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0, max_sentences=1)
     answer = generator.generate("Wer schlug den Tabellenführer mit 3:1?", [hit])
     # "Sie" alone does not say who won: the sentence before, which names the team, is quoted with it, even
@@ -648,18 +626,15 @@ def test_a_quote_that_starts_with_a_pronoun_comes_with_the_sentence_that_names_i
     ]
     # a sentence before that names no one cannot say who "sie" are, and is not quoted
     vague = "Womöglich kommen bald noch mehr. Sie schlugen den Tabellenführer mit 3:1."
-    hit = Hit(Chunk("v", vague, 0, len(vague)), 0.9, Article("v", "Sieg im Nordderby", vague, "2021-03", "ndr.de"))
+    hit = _whole("v", vague, "Sieg im Nordderby", "2021-03", "ndr.de")
     answer = generator.generate("Wer schlug den Tabellenführer mit 3:1?", [hit])
     assert [c.text for c in answer.citations] == ["Sie schlugen den Tabellenführer mit 3:1."]
 
 
 def test_a_sentence_that_goes_on_with_the_best_one_and_holds_what_it_lacks_is_quoted_with_it():
-    from rag.chunking import Chunk
-    from rag.corpus import Article
-    from rag.retrieval import Hit
 
     def answer(text: str) -> list[str]:
-        hit = Hit(Chunk("b", text, 0, len(text)), 0.9, Article("b", "Neue Brücke", text, "2021-03", "ndr.de"))
+        hit = _whole("b", text, "Neue Brücke", "2021-03", "ndr.de")
         generator = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0, max_sentences=1)
         return [c.text for c in generator.generate("Wie heißt die neue Brücke über den Fluss heute?", [hit]).citations]
 
@@ -676,10 +651,7 @@ def test_a_sentence_that_goes_on_with_the_best_one_and_holds_what_it_lacks_is_qu
 
 def test_a_rare_word_of_the_question_counts_more_than_a_common_one_and_pointing_words_not_at_all():
     from rag.answer.question import content_words
-    from rag.chunking import Chunk
-    from rag.corpus import Article
     from rag.lexical import GermanAnalyzer
-    from rag.retrieval import Hit
 
     analyzer = GermanAnalyzer()
     question = "Wer war bei dem Treffen in Lissabon dabei?"
@@ -688,7 +660,7 @@ def test_a_rare_word_of_the_question_counts_more_than_a_common_one_and_pointing_
     common = "Ein Treffen der Außenminister ist für den Herbst geplant."
     rare = "In Lissabon kamen die Unterhändler beider Seiten zusammen."
     text = f"{common} {rare}"
-    hit = Hit(Chunk("t", text, 0, len(text)), 0.9, Article("t", "Gespräche", text, "2024-05", "zeit.de"))
+    hit = _whole("t", text, "Gespräche", "2024-05", "zeit.de")
     idf = {"treff": 0.2, "lissabon": 4.0}  # "Treffen" stands in most of the index's passages, "Lissabon" in one
 
     scored = ExtractiveGenerator(
@@ -718,14 +690,11 @@ def test_a_reciprocal_word_points_to_the_people_named_and_is_no_content_word():
 
 @pytest.mark.parametrize("question", ["Wann sprach Scholz mit Macron?", "Wann sprachen Scholz und Macron miteinander?"])
 def test_a_talk_with_someone_is_not_answered_by_a_report_of_ones_words(question: str):
-    from rag.chunking import Chunk
-    from rag.corpus import Article
-    from rag.retrieval import Hit
 
     call = "Scholz und Macron hatten am Dienstag ein Telefonat geführt."
     quote = "Wenn man miteinander redet, kommt man weiter, sagte Scholz über Macron."
     text = f"{call} {quote}"
-    hit = Hit(Chunk("m", text, 0, len(text)), 0.9, Article("m", "Telefonat", text, "2023-03", "zeit.de"))
+    hit = _whole("m", text, "Telefonat", "2023-03", "zeit.de")
     idf = {"sprach": 2.0, "scholz": 0.3, "macron": 0.3, "miteinand": 4.0}
     scored = ExtractiveGenerator(
         HashEmbedder(64), known_terms=lambda terms: set(terms) & set(idf), term_weights=lambda terms: idf
@@ -751,12 +720,9 @@ def test_a_noun_the_index_never_holds_is_no_sure_answer_and_a_verb_it_never_hold
     from dataclasses import replace
 
     from rag.answer.answerable import SURE_SCORE
-    from rag.chunking import Chunk
-    from rag.corpus import Article
-    from rag.retrieval import Hit
 
     text = "Scholz hielt eine Rede über Macron und lobte die Zusammenarbeit."
-    hit = Hit(Chunk("n", text, 0, len(text)), 0.9, Article("n", "Berlin", text, "2023-03", "zeit.de"))
+    hit = _whole("n", text, "Berlin", "2023-03", "zeit.de")
     idf = {"scholz": 0.4, "macron": 1.5, "hielt": 2.0}  # "Nato" and "telefonierten" are in no passage
     generator = ExtractiveGenerator(
         HashEmbedder(64), known_terms=lambda terms: set(terms) & set(idf), term_weights=lambda terms: idf
@@ -776,14 +742,11 @@ def test_the_noun_a_which_question_asks_for_need_not_be_held():
 
     from rag.answer.answerable import SURE_SCORE
     from rag.answer.question import asked_noun
-    from rag.chunking import Chunk
-    from rag.corpus import Article
-    from rag.retrieval import Hit
 
     assert asked_noun("Welcher Sender interviewte Trump?") == "Sender"
     assert asked_noun("In welcher deutschen Stadt sprach er?") == "Stadt" and asked_noun("Wer sprach?") is None
     text = "Scholz hielt eine Rede über Macron und lobte die Zusammenarbeit."
-    hit = Hit(Chunk("n", text, 0, len(text)), 0.9, Article("n", "Berlin", text, "2023-03", "zeit.de"))
+    hit = _whole("n", text, "Berlin", "2023-03", "zeit.de")
     idf = {"scholz": 0.4, "macron": 1.5, "hielt": 2.0, "red": 1.0, "kanzl": 1.2}  # no passage says "Politiker"
     generator = ExtractiveGenerator(
         HashEmbedder(64), known_terms=lambda terms: set(terms) & set(idf), term_weights=lambda terms: idf

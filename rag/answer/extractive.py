@@ -591,7 +591,7 @@ class ExtractiveGenerator:
             # "Sie schlugen daraufhin …", "Dabei ging es um …": the sentence before says who "sie" or what
             # "dabei" is, and is quoted with it (not for a "wo" answer, whose quotes are the sentences that
             # name the place); it counts among the quotes, so that a follow-up still has sentences left
-            before = [c for c in ranked if c.hit.article.id == best.hit.article.id and 0 <= best.start - c.end <= 3]
+            before = [c for c in ranked if _follows(best, c)]
             # only a sentence that names someone or something can say who "er" is ("Womöglich kommen bald noch
             # mehr." before "Er gilt als Kandidat …" cannot)
             chosen = [*[c for c in before[:1] if _names_something(c.text)], best]
@@ -629,9 +629,7 @@ class ExtractiveGenerator:
         schlechte Luft verursacht wurde, entwickelte sich zur … Theorie." "Heute ist dies bekannt als die
         Miasma-Theorie."): it points back within its first words and holds a word of the question that
         ``best`` (with its headline) lacks, so the answer is spread over the two."""
-        following = next(
-            (c for c in ranked if c.hit.article.id == best.hit.article.id and 0 <= c.start - best.end <= 3), None
-        )
+        following = next((c for c in ranked if _follows(c, best)), None)
         if following is None or not _CONTINUES.match(following.text):
             return None
         wanted = set(content_words(info, self.analyzer.tokens(info.text)))
@@ -879,10 +877,14 @@ def _points_back(sentence: str, info: QuestionInfo) -> bool:
     return info.kind == CONDITION and _STATES_BACK.match(sentence) is not None and states_condition(sentence)
 
 
+def _follows(cand: Candidate, other: Candidate) -> bool:
+    """Whether ``cand`` is the sentence right after ``other`` in the same article."""
+    return cand.hit.article.id == other.hit.article.id and 0 <= cand.start - other.end <= 3
+
+
 def _leans_on(cand: Candidate, other: Candidate, info: QuestionInfo) -> bool:
     """Whether ``cand`` is the sentence right after ``other`` in its article and points back to it."""
-    same = cand.hit.article.id == other.hit.article.id
-    return same and 0 <= cand.start - other.end <= 3 and _points_back(cand.text, info)
+    return _follows(cand, other) and _points_back(cand.text, info)
 
 
 def _previous_sentence(text: str, start: int) -> str:
