@@ -64,6 +64,13 @@ def _whole(article_id: str, text: str, title: str, date: str, source: str, score
         ("Was sind die Voraussetzungen dafür?", "condition", None),
         ("Under what conditions would Trump lift the sanctions?", "condition", None),
         ("What does the reopening depend on?", "condition", None),
+        # where someone spoke: the one who spoke, not the one spoken about or with
+        ("Wo äußerte sich Trump über Putin?", "where", "Trump"),
+        ("Wo sprach der Kremlchef?", "where", "Kremlchef"),
+        ("Wo hat Peskow das gesagt?", "where", "Peskow"),
+        ("Und wo sagte er das?", "where", "er"),
+        ("Where did Putin say that?", "where", "Putin"),
+        ("Wo trafen sich Trump und Putin?", "where", None),
     ],
 )
 def test_question_type_and_speaker(question: str, kind: str, speaker: str | None):
@@ -401,6 +408,13 @@ def test_a_separable_or_strong_verb_of_the_question_is_found_in_another_form():
     assert not held("zurückgetreten", "Er tritt heute an.")  # another particle, another verb
     assert not held("Lage", "Die Stadt liegt am Rhein.")  # "lag" is also the stem of the noun "Lage": left out
     assert not held("gewonnen", "Niemand weiß, wann er kommt.")  # "gewann" is no "ge-" form of "wann"
+    # an inseparable prefix makes another verb, which keeps it in every form
+    assert held("bekommen", "Er bekam 2010 den Preis.")
+    assert held("erhalten", "Sie erhielt den Nobelpreis.")
+    assert held("übernommen", "Die Firma übernahm den Konkurrenten.")
+    assert not held("kommen", "Er bekam den Preis.")
+    assert not held("gesprochen", "Er versprach Hilfe.")
+    assert not held("Gehalt", "Er hielt eine Rede.")  # the noun, not the participle of "halten"
 
     introduced = "Hamburg führte 1990 die Maut ein."
     text = f"{introduced} Berlin lehnt die Maut ab."
@@ -535,6 +549,41 @@ def test_where_something_was_said_is_a_place_outside_the_words_reported():
     assert not names_speech_place("„Wir bleiben in Berlin“, sagte sie.")
     assert not names_speech_place("Er fragte, ob die Truppen in der Ukraine bleiben.")
     assert names_speech_place("In Istanbul sagte der Minister, dass man weiter rede.")
+    # an interview, a session, a broadcaster told: where words are said, too
+    assert names_speech_place("In einem Interview mit Fox News hat Trump am Freitag geäußert, es sei gut.")
+    assert names_speech_place("Das sagte Peskow gegenüber der BBC.")
+    assert names_speech_place("Sie sprach im Bundestag über die Rente.")
+    assert not names_speech_place("Trump sagte, er erwarte ein Gespräch mit Putin.")  # a talk he expects
+
+
+def test_where_someone_spoke_is_not_where_another_spoke():
+    trump = "In einem Interview mit Fox News hat Trump über Putin gesprochen."
+    putin = "Er sei bereit, sagte Putin bei einer Sitzung in Moskau."
+    text = f"{putin} {trump}"
+    hit = _whole("r", text, "Trump und Putin", "2017-01", "dpa")
+    answer = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0).generate(
+        "Wo äußerte sich Trump über Putin?", [hit]
+    )
+    assert [c.text for c in answer.citations] == [trump]
+
+
+def test_a_which_answer_that_names_only_the_kind_is_joined_by_one_that_names_it():
+    from rag.answer.evidence import names_only_kind
+
+    assert names_only_kind("Er bekommt die prestigereiche Auszeichnung der US-Eishockeyliga.", "Auszeichnung")
+    assert not names_only_kind("Er hat die Auszeichnung als „MVP“ erhalten.", "Auszeichnung")
+    assert not names_only_kind("Er gewann die MVP-Auszeichnung.", "Auszeichnung")
+    assert not names_only_kind("Er bekam den Preis Goldene Kamera.", "Preis")
+    assert not names_only_kind("Das Horniman-Museum bekam 35 Instrumente aus dem Museum.", "Museum")
+
+    kind = "Als erster Deutscher bekommt Leon Draisaitl die begehrte Auszeichnung der Liga."
+    named = "Leon Draisaitl erhielt die Auszeichnung als „MVP“ vor der Finalserie."
+    text = f"{kind} Die Oilers schieden früh aus. Trainer ist Dave Tippett. {named}"
+    hit = _whole("d", text, "Draisaitl geehrt", "2020-09", "zeit.de")
+    answer = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0).generate(
+        "Welche Auszeichnung bekam Leon Draisaitl?", [hit]
+    )
+    assert [c.text for c in answer.citations] == [kind, named]
 
 
 def test_a_speaker_named_in_a_closing_apposition_is_the_speaker():
@@ -772,3 +821,39 @@ def test_english_transliterations_of_names_are_tried_in_german_spelling():
     # a word the index holds, the first word, and a name with no held spelling stay as they are
     assert respell("Peskov said what?", held) == "Peskov said what?"
     assert respell("Did Navalny meet Trump?", held) == "Did Navalny meet Trump?"
+
+
+def test_a_question_for_a_sum_of_money_is_answered_by_a_sum_not_by_any_number():
+    from rag.answer.evidence import names_amount
+    from rag.answer.extractive import NO_AMOUNT_DE
+    from rag.answer.question import asks_amount
+
+    assert asks_amount(read_question("Wie viel Geld bekommt Alitalia?"))
+    assert asks_amount(read_question("Wie hoch ist das Budget von New York?"))
+    assert asks_amount(read_question("How much money does Alitalia get?"))
+    assert not asks_amount(read_question("Wie viele Menschen wurden getestet?"))
+    assert names_amount("Die Einnahmen betragen sechs Milliarden Euro.") and names_amount("Es kostet 29 Euro.")
+    assert not names_amount("Mit rund 40.000 gemeldeten Fällen ist ein Höchststand erreicht.")
+
+    cases = "Die Regierung meldet 40.000 neue Fälle, die Hilfe für Alitalia wird knapp."
+    sum_ = "Alitalia bekommt von der Regierung 600 Millionen Euro Hilfe."
+    generator = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0)
+    hit = _whole("a", f"{cases} {sum_}", "Hilfe für Alitalia", "2020-03", "zeit.de")
+    answer = generator.generate("Wie viel Geld bekommt Alitalia?", [hit])
+    assert [c.text for c in answer.citations] == [sum_]
+
+    # no sum in the articles: what they say is quoted, and the reader is told that it names none
+    hit = _whole("b", cases, "Hilfe für Alitalia", "2020-03", "zeit.de")
+    answer = generator.generate("Wie viel Geld bekommt Alitalia?", [hit])
+    assert answer.text.startswith(NO_AMOUNT_DE) and [c.text for c in answer.citations] == [cases]
+
+
+def test_a_name_in_capitals_is_a_content_word_even_where_it_spells_a_question_word():
+    from rag.answer.question import content_words
+    from rag.lexical import GermanAnalyzer
+
+    tokens = GermanAnalyzer().tokens
+    question = "Was kritisiert die WHO?"
+    assert "who" in content_words(read_question(question), tokens(question))  # the organisation
+    question = "Who criticised the health organisation?"
+    assert "who" not in content_words(read_question(question), tokens(question))  # the question word

@@ -245,6 +245,13 @@ def test_where_putin_spoke_on_a_topic_adds_the_sentence_that_names_the_place(see
     assert len(quotes) <= 3
 
 
+def test_where_trump_spoke_about_putin_quotes_his_interview_not_putins_speech(seed_pipe: Pipeline):
+    # before, the answer ended on Putin's words at the FSB in Moscow: a place, but of another speaker
+    quotes = _quotes(seed_pipe.ask("Wo äußerte sich Trump über Putin?"))
+    assert quotes and all("Interview" in q or "Gespräch mit Sean Hannity" in q for q in quotes)
+    assert not any("FSB" in q for q in quotes)
+
+
 def test_what_putin_said_includes_what_the_kremlchef_said(seed_pipe: Pipeline):
     # the article names Putin, then calls him "der Kremlchef"; the other seed's Trump is not him
     answer = seed_pipe.ask("Was sagte Putin über den Westen?")

@@ -105,7 +105,7 @@ _PLACE = re.compile(
 _SPEECH = re.compile(
     r"\b(?:sagte|sagt|sagten|sagen|gesagt|erklärte|erklärt|erklärten|betonte|betont|äußerte|geäußert|meinte|"
     r"kündigte|angekündigt|teilte|mitgeteilt|gab|warnte|warnt|forderte|fordert|gefordert|verlangte|verlangt|"
-    r"behauptete|behauptet|bekräftigte|sprach|fragte|räumte|"
+    r"behauptete|behauptet|bekräftigte|sprach|sprachen|spricht|gesprochen|fragte|räumte|"
     r"zufolge|laut|wies|kritisierte|bezeichnete|nannte|versicherte|schrieb|twitterte|bestätigte|verwies|"
     r"unterstrich|ergänzte|hieß)\b",
     re.IGNORECASE,
@@ -149,6 +149,20 @@ def names_schedule(sentence: str) -> bool:
 def has_number(sentence: str) -> bool:
     """A number, in digits or words ("drei", "Millionen", "Prozent")."""
     return _NUMBER.search(sentence) is not None
+
+
+# a sum of money: "29 Euro", "sechs Milliarden Euro", "1,8 Billionen Euro", "177 Milliarden Dollar", "€ 5"
+_CURRENCY = r"Euro|Dollar|US-Dollar|Franken|Pfund|Yen|Rubel|Yuan|Cent"
+_AMOUNT = re.compile(
+    rf"(?:\d[\d.,]*|\b(?:{_NUMBER_WORDS}|eine?|einen|einer)\b)\s*"
+    rf"(?:(?:Millionen|Milliarden|Billionen|Mio\.|Mrd\.)\s+)?(?:{_CURRENCY})\b|\d\s*[€$]|[€$]\s*\d",
+    re.IGNORECASE,
+)
+
+
+def names_amount(sentence: str) -> bool:
+    """A sum of money ("450 Milliarden Euro", "sechs Milliarden Euro", "29 Euro"): what "Wie viel Geld …?" asks."""
+    return _AMOUNT.search(sentence) is not None
 
 
 _COUNT = re.compile(rf"(?:\d[\d.,]*|\b(?:{_NUMBER_WORDS})\w*)\s+((?:[\w-]+\s+){{0,2}})([\w-]+)", re.IGNORECASE)
@@ -203,17 +217,62 @@ def names_place(sentence: str) -> bool:
 _REPORTED = re.compile(r'"[^"]*"|„[^“"]*[“"]|»[^«]*«|«[^»]*»|,\s*(?:dass|ob)\b.*$', re.DOTALL)
 
 
+# where words are said other than a town: an interview, a speech, a session ("in einem Interview mit Fox News",
+# "bei einer Sitzung des FSB", "im Gespräch mit Sean Hannity", "gegenüber der BBC")
+_VENUE = re.compile(
+    r"\b(?i:in|bei|auf|während|vor)\s+(?i:einem|einer|eines|der|dem|des|seiner|seinem|ihrer|ihrem)\s+(?:\w+en\s+)?"
+    r"|\b(?i:im|beim)\s+(?:\w+en\s+)?"
+)
+_VENUE_NOUNS = re.compile(
+    r"[\w-]*(?i:interview|gespräch|pressekonferenz|rede|ansprache|sitzung|talkshow|sendung|parteitag|kongress|"
+    r"gipfel|treffen|konferenz|versammlung|pressestatement|fernsehen|radio|bundestag|parlament|landtag|"
+    r"plenum|podcast|zeitung)\b"
+)
+_TOLD = re.compile(r"\b(?i:gegenüber)\s+(?:(?i:der|dem|den)\s+)?[A-ZÄÖÜ]")
+
+
 def names_speech_place(sentence: str) -> bool:
-    """A place outside what is reported: where something was said ("…", sagte Putin in Moskau), not a
-    place the statement is about ("warnte der Kremlchef, dass es im Westen Eliten gebe").
+    """A place outside what is reported: where something was said ("…", sagte Putin in Moskau; in an
+    interview, at a session), not a place the statement is about ("warnte der Kremlchef, dass es im Westen
+    Eliten gebe").
 
     Example:
         >>> names_speech_place('"Wir sind bereit", sagte Putin in Moskau.')
         True
+        >>> names_speech_place("In einem Interview mit Fox News hat Trump am Freitag geäußert, es sei gut.")
+        True
         >>> names_speech_place("Zugleich warnte der Kremlchef, dass es im Westen Eliten gebe.")
         False
     """
-    return names_place(_REPORTED.sub(" ", sentence))
+    told = _REPORTED.sub(" ", sentence)
+    venue = any(_VENUE_NOUNS.match(told, m.end()) for m in _VENUE.finditer(told))
+    return venue or _TOLD.search(told) is not None or names_place(told)
+
+
+def names_only_kind(sentence: str, noun: str) -> bool:
+    """Whether ``sentence`` speaks of the thing a "welch-" question asks for only by the question's ``noun``
+    with an article, so that it says there is one, not which ("… bekommt Draisaitl die prestigereiche
+    Auszeichnung der US-Eishockeyliga." for "Welche Auszeichnung …?"): the noun, after an article and at most
+    two adjectives, ends the sentence or is followed by a genitive alone; anything else after it may name it
+    ("die Auszeichnung als „MVP“", "der Flughafen von San Diego", "ein Markt, der Metzgermarkt genannt wurde"),
+    and it names none elsewhere ("Horniman-Museum", "Victoria and Albert Museum").
+
+    Example:
+        >>> names_only_kind("Er bekommt die begehrte Auszeichnung der Liga.", "Auszeichnung")
+        True
+        >>> names_only_kind("Er hat die Auszeichnung als „MVP“ erhalten.", "Auszeichnung")
+        False
+    """
+    pattern = (
+        r"\b(?i:der|die|das|den|dem|des|diese[mnrs]?|eine[mnrs]?|ein)\s+(?:[a-zäöüß][\w-]*\s+){0,2}"
+        rf"{re.escape(noun)}\w{{0,2}}(?:\s+(?:der|des)\s+(?:[a-zäöüß][\w-]*\s+)?[A-ZÄÖÜ][\w-]*)?\s*[.!?]?\s*$"
+    )
+    # "Das Horniman-Museum …, und bekam … aus dem Museum.", "… mit dem Victoria and Albert Museum": named before
+    named = rf"\w-{re.escape(noun)}\b|\b(?!(?:{_DETERMINERS})\b)[A-ZÄÖÜ][\w-]*\s+{re.escape(noun)}\b"
+    return re.search(pattern, sentence) is not None and re.search(named, sentence) is None
+
+
+_DETERMINERS = "Der|Die|Das|Den|Dem|Des|Ein|Eine|Einen|Einem|Einer|Eines|Diese|Dieser|Diesen|Diesem|Dieses"
 
 
 def attributed_to(sentence: str, speaker: str) -> bool:

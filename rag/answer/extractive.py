@@ -38,11 +38,14 @@ from rag.answer.base import DECLINE_DE, DECLINE_EN, Answer, AskContext, CheckedS
 from rag.answer.evidence import (
     SPEECH_VERBS,
     TALK_VERBS,
+    attributed_to,
     counted_words,
     explains,
     has_speech_verb,
     is_role,
     matches_kind,
+    names_amount,
+    names_only_kind,
     names_speech_place,
     role_refers_to,
     states_condition,
@@ -60,6 +63,7 @@ from rag.answer.question import (
     WHY,
     QuestionInfo,
     asked_noun,
+    asks_amount,
     content_words,
     full_names,
     is_pronoun,
@@ -202,6 +206,9 @@ MISSING_EN = {
     HOW_MANY: "The articles quoted so far give no number for it.",
     CONDITION: "The articles quoted so far name no condition for it.",
 }
+# before the quotes of an answer to "Wie viel Geld …?" none of which names a sum
+NO_AMOUNT_DE = "Einen Geldbetrag dafür nennen die gefundenen Artikel nicht. Sie berichten:"
+NO_AMOUNT_EN = "The articles found give no sum of money for it. What they report:"
 AGAIN_DE = "Wie oben schon zitiert."  # before quotes a follow-up repeats from an earlier answer
 AGAIN_EN = "As quoted above."
 
@@ -328,6 +335,7 @@ class ExtractiveGenerator:
         speech = wanted & speech_terms
         # "Wo sagte Putin das?" asks where he spoke ("sagte" is no content word, but it says what is asked)
         asks_where_said = info.kind == WHERE and bool(speech_terms & set(own_words))
+        money = asks_amount(info)
         read = " ".join(f"{h.article.title} {h.chunk.text}" for h in hits)
         # a number the question names that no passage has is evidence the passages are about something else
         missing_penalty = self.fit_bonus * sum(n not in read for n in numbers)
@@ -376,6 +384,11 @@ class ExtractiveGenerator:
             # where someone spoke is a place outside their words, not one they spoke about
             if asks_where_said:
                 fits = has_speech_verb(text) and names_speech_place(text)
+                # "Wo äußerte sich Trump über Putin?" asks where Trump spoke: where Putin spoke is no answer
+                if fits and speaker and not is_pronoun(speaker):
+                    fits = attributed_to(text, speaker) or role_refers_to(hit.article.text, s, e, speaker)
+            elif money:
+                fits = names_amount(text)  # "Wie viel Geld …?" is not met by "40.000 neue Fälle"
             else:
                 fits = matches_kind(info.kind, text, speaker)
             if not fits and info.kind == SAID and speaker and role_refers_to(hit.article.text, s, e, speaker):
@@ -555,6 +568,10 @@ class ExtractiveGenerator:
         off_topic = self._off_topic(info, context, chosen)
         if off_topic:
             parts = [Part(off_topic), *parts]
+        elif asks_amount(info) and not any(names_amount(c.text) for c in chosen):
+            # "Wie viel Geld zahlen die USA an die WHO?" over articles that report the stop of the payments but no
+            # sum: the quotes are what they say on it, and the reader is told that no sum is among them
+            parts = [Part(NO_AMOUNT_EN if info.english else NO_AMOUNT_DE), *parts]
         return _quoting(parts, chosen, hits, info)
 
     def _off_topic(self, info: QuestionInfo, context: AskContext, chosen: list[Candidate]) -> str | None:
@@ -602,6 +619,13 @@ class ExtractiveGenerator:
                 continue
             if not any(_near_duplicate(cand.text, c.text) for c in chosen):
                 chosen.append(cand)
+        noun = asked_noun(info.text) if not info.english else None
+        if noun is not None and names_only_kind(best.text, noun):
+            # "Welche Auszeichnung bekam Draisaitl?": "… bekommt Draisaitl die prestigereiche Auszeichnung der
+            # US-Eishockeyliga" says that he got one, not which; the best sentence that names it is quoted too
+            naming = next((c for c in ranked[1:10] if c.score >= 0.6 * best.score and _names_kind(c.text, noun)), None)
+            if naming is not None and all(naming.start != c.start or naming.number != c.number for c in chosen):
+                chosen = [*chosen[: most - 1], naming]
         if info.kind == WHERE and not best.fits:
             # "Wo sprach Putin über die Eliten?": the sentence on the Eliten names no place, and the article names
             # the place of his speech once ("…, sagte Putin bei einer Sitzung … in Moskau."): a "wo" answer holds one
@@ -692,6 +716,12 @@ _STATES_BACK = re.compile(rf"^\W*(?:\S+\s+){{0,3}}?(?:das|dies|dafür|davon|{_BA
 _CONTINUES = re.compile(rf"^\W*(?:\S+\s+){{0,4}}?(?:{_BACK_WORDS}|deren|dessen|denn|so)\b", re.I)
 
 
+def _names_kind(sentence: str, noun: str) -> bool:
+    """Whether ``sentence`` holds the ``noun`` asked about ("Auszeichnung", also in "MVP-Auszeichnung") with
+    what names it, not only with an article."""
+    return re.search(rf"{re.escape(noun)}\w{{0,2}}\b", sentence) is not None and not names_only_kind(sentence, noun)
+
+
 def _described(info: QuestionInfo, speaker: str) -> bool:
     """Whether the asked speaker is a role or a thing rather than a name: a role noun ("Kremlchef"), or a
     word the question puts an article before ("die Richtlinie"; names stand alone: "Was sagte Trump?")."""
@@ -760,12 +790,16 @@ _PARTICLES = (
     | {p: p for p in ["los", "mit", "nach", "vor", "weg", "ab", "an", "um", "zu"]}
 )
 _BY_LENGTH = "|".join(sorted(_PARTICLES, key=len, reverse=True))
+# prefixes of inseparable verbs, as stemmed: they make another verb of a strong one ("bekam" is not "kam",
+# "versprach" not "sprach") and keep to every form of it ("bekommen", "bekam"; "übernahm", "übernommen")
+_INSEPARABLE = ("hinter", "wider", "unter", "miss", "uber", "zer", "ver", "ent", "emp", "be", "er")
 _SEPARATED = re.compile(rf"^(?P<p>{_BY_LENGTH})(?:ge|zu)(?P<core>\w{{3,}})$")
 _JOINED = re.compile(rf"^(?P<p>{_BY_LENGTH})(?P<core>\w{{3,}})$")
 
 
 # strong and mixed verbs of news reports, whose vowel changes ("tritt", "trat", "getreten"): each line one verb's
-# forms. Left out are verbs with a form that is also a common noun's stem ("Lage", "Weise", "Wende", "Gebot")
+# forms. Left out are verbs with a form that is also a common noun's stem ("Lage", "Weise", "Wende", "Gebot"),
+# and the participle "gehalten", whose stem is the noun "Gehalt"
 _STRONG_VERBS = """
 treten tritt trat traten getreten
 geben gibt gab gaben gegeben
@@ -802,6 +836,8 @@ scheiden scheidet schied schieden geschieden
 streiten streitet stritt stritten gestritten
 werben wirbt warb warben geworben
 nennen nennt nannte nannten genannt
+halten hält hielt hielten
+brechen bricht brach brachen gebrochen
 kennen kennt kannte kannten gekannt
 denken denkt dachte dachten gedacht
 """
@@ -822,13 +858,20 @@ def _verb_family() -> dict[str, int]:
     return family
 
 
-def _verb_of(stem: str) -> int | None:
-    """The strong verb a stem is a form of, also as a participle or zu-infinitive with a particle."""
+def _verb_of(stem: str) -> tuple[str, int] | None:
+    """The strong verb a stem is a form of, also as a participle or zu-infinitive with a particle, as its
+    inseparable prefix ("" for none) and number: ("be", n) for "bekam" and "bekommen", ("", n) for "kam"."""
     family = _verb_family()
     if stem in family:
-        return family[stem]
+        return "", family[stem]
     split = _SEPARATED.match(stem) or _JOINED.match(stem)
-    return family.get(split.group("core")) if split is not None else None
+    if split is not None:
+        number = family.get(split.group("core"))
+        return ("", number) if number is not None else None
+    for prefix in _INSEPARABLE:
+        if stem.startswith(prefix) and stem[len(prefix) :] in family and len(stem) - len(prefix) >= 3:
+            return prefix, family[stem[len(prefix) :]]
+    return None
 
 
 def _other_verb_forms(wanted: set[str], sentence: str, found: set[str]) -> set[str]:

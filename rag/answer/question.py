@@ -283,8 +283,9 @@ class QuestionInfo:
         text: the question as asked.
         kind: one of ``when where who why condition how_many said topic summary other``.
         english: asked in English (the framing sentence and a refusal are then English).
-        speaker: for ``said`` questions, the person asked about ("Peskow"); a pronoun when the
-            question says "er"/"he" (a conversation resolves it).
+        speaker: for ``said`` questions and ``where`` questions about someone's words ("Wo sprach Putin?"),
+            the person asked about ("Peskow"); a pronoun when the question says "er"/"he" (a conversation
+            resolves it).
         names: capitalised words after the first (names, places and, in German, nouns).
         numbers: numbers written with digits.
         anaphoric: it refers back ("dazu", "er", "noch", "Und wann?").
@@ -321,7 +322,7 @@ def read_question(question: str) -> QuestionInfo:
     """Read a question's language, type, speaker, names, numbers and whether it refers back."""
     english = is_english(question)
     kind = next((k for k, pattern in (_KINDS_EN if english else _KINDS_DE) if pattern.search(question)), OTHER)
-    speaker = _speaker(question, english) if kind == SAID else None
+    speaker = _speaker(question, english) if kind == SAID else _where_speaker(question) if kind == WHERE else None
     words = _WORD.findall(question)
     lowered = [w.lower() for w in words]
     names = tuple(w for i, w in enumerate(words) if i > 0 and w[:1].isupper() and w.lower() not in _QUESTION_WORDS)
@@ -373,6 +374,38 @@ def _speaker(question: str, english: bool) -> str | None:
     return run[-1] if run else None
 
 
+# "Wo äußerte sich Trump über Putin?", "Where did Putin say that?": a question for the place of someone's words
+_SPOKE = re.compile(
+    rf"\b(?:{_SPEECH_DE}|sprach|sprachen|spricht|gesprochen|redete|redeten|geredet)\b"
+    r"|\b(?:say|said|speak|spoke|spoken|talk|talked)\b",
+    re.I,
+)
+_GOVERNING = frozenset(
+    {"über", "mit", "zu", "zum", "zur", "von", "vom", "gegenüber", "an", "für", "about", "with", "to", "of"}
+)
+
+
+def _where_speaker(question: str) -> str | None:
+    """For a question where someone spoke, the one who spoke: the first pronoun or run of capitalised words
+    after the question word that no preposition governs ("Trump" in "Wo äußerte sich Trump über Putin?",
+    "Kremlchef" in "Wo sprach der Kremlchef?"); None for other questions of place."""
+    if not _SPOKE.search(question):
+        return None
+    words = re.findall(r"[\w-]+", question)
+    start = 2 if words[:1] and words[0].lower() in ("und", "and") else 1
+    for i in range(start, len(words)):
+        if words[i - 1].lower() in _GOVERNING:
+            continue
+        if is_pronoun(words[i]):
+            return words[i]
+        if words[i][:1].isupper():
+            end = i
+            while end + 1 < len(words) and words[end + 1][:1].isupper():
+                end += 1
+            return words[end]
+    return None
+
+
 _FULL_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-ZÄÖÜ][a-zäöüß]+(?:[ -][A-ZÄÖÜ][a-zäöüß]+)+")
 
 
@@ -409,14 +442,39 @@ def person(info: QuestionInfo) -> str | None:
     return info.names[0] if info.names else None
 
 
+# "Wie viel Geld …?", "Wie teuer …?", "Was kostet …?", "Wie hoch ist das Budget …?": a sum of money is asked for
+_AMOUNT_DE = re.compile(
+    r"\bwie\s*viele?\s+(?:geld|euro|dollar|franken|pfund)\b|\bwie\s+teuer\b|\b(?:was|wie\s*viel)\s+(?:kostet|kosten|kostete)"
+    r"|\bwie\s+hoch\s+(?:ist|war|sind|waren|liegt|lag|fällt|fiel)\s+(?:der|die|das)\s+(?:\w+en\s+)?[\w-]*(?:kosten|betrag|"
+    r"summe|preis|budget|etat|schulden|defizit|umsatz|gewinn|verlust|einnahmen|ausgaben|gehalt|miete|strafe|hilfe|"
+    r"paket|zuschuss|kredit|steuer|gebühr|honorar|lohn|rente|bußgeld|schaden)\w*\b",
+    re.I,
+)
+_AMOUNT_EN = re.compile(
+    r"\bhow\s+much\s+(?:money|did\b.*\bcost|does\b.*\bcost|is\b.*\bworth)|\bhow\s+expensive\b", re.I
+)
+
+
+def asks_amount(info: QuestionInfo) -> bool:
+    """Whether a "how many" question asks for a sum of money ("Wie viel Geld bekommt Alitalia?").
+
+    Example:
+        >>> asks_amount(read_question("Wie viel Geld zahlen die USA an die WHO?"))
+        True
+    """
+    return info.kind == HOW_MANY and (_AMOUNT_EN if info.english else _AMOUNT_DE).search(info.text) is not None
+
+
 def content_words(info: QuestionInfo, tokens: list[str]) -> list[str]:
     """``tokens`` (stemmed words of the question) without question words, words that point back ("dabei",
-    "darüber") and, for English, English function words."""
+    "darüber") and, for English, English function words; a word in capitals stays ("WHO")."""
     from bm25s.stopwords import STOPWORDS_EN
 
     drop = {*_question_stems(), *(STOPWORDS_EN if info.english else ()), "say", "said", "sagt", "sagte"}
     if info.kind == CONDITION:
         drop |= _condition_stems()
+    # "die WHO", "the US": a word in capitals is a name, whatever word it spells lower-cased ("who", "us")
+    drop -= {w.lower() for w in re.findall(r"\b[A-ZÄÖÜ]{2,}\b", info.text)}
     return [t for t in tokens if t not in drop]
 
 
