@@ -833,6 +833,7 @@ def test_a_question_for_a_sum_of_money_is_answered_by_a_sum_not_by_any_number():
     assert asks_amount(read_question("How much money does Alitalia get?"))
     assert not asks_amount(read_question("Wie viele Menschen wurden getestet?"))
     assert names_amount("Die Einnahmen betragen sechs Milliarden Euro.") and names_amount("Es kostet 29 Euro.")
+    assert names_amount("Sie enthalten Gebühren in Höhe von 30 Mio. GBP.") and names_amount("Er zahlte £5.")
     assert not names_amount("Mit rund 40.000 gemeldeten Fällen ist ein Höchststand erreicht.")
 
     cases = "Die Regierung meldet 40.000 neue Fälle, die Hilfe für Alitalia wird knapp."
@@ -857,3 +858,4 @@ def test_a_name_in_capitals_is_a_content_word_even_where_it_spells_a_question_wo
     assert "who" in content_words(read_question(question), tokens(question))  # the organisation
     question = "Who criticised the health organisation?"
     assert "who" not in content_words(read_question(question), tokens(question))  # the question word
+

@@ -152,16 +152,17 @@ def has_number(sentence: str) -> bool:
 
 
 # a sum of money: "29 Euro", "sechs Milliarden Euro", "1,8 Billionen Euro", "177 Milliarden Dollar", "€ 5"
-_CURRENCY = r"Euro|Dollar|US-Dollar|Franken|Pfund|Yen|Rubel|Yuan|Cent"
+_CURRENCY = r"Euro|Dollar|US-Dollar|Franken|Pfund|Yen|Rubel|Yuan|Cent|EUR|USD|GBP|CHF|JPY"
 _AMOUNT = re.compile(
     rf"(?:\d[\d.,]*|\b(?:{_NUMBER_WORDS}|eine?|einen|einer)\b)\s*"
-    rf"(?:(?:Millionen|Milliarden|Billionen|Mio\.|Mrd\.)\s+)?(?:{_CURRENCY})\b|\d\s*[€$]|[€$]\s*\d",
+    rf"(?:(?:Millionen|Milliarden|Billionen|Mio\.|Mrd\.)\s+)?(?:{_CURRENCY})\b|\d\s*[€$£¥]|[€$£¥]\s*\d",
     re.IGNORECASE,
 )
 
 
 def names_amount(sentence: str) -> bool:
-    """A sum of money ("450 Milliarden Euro", "sechs Milliarden Euro", "29 Euro"): what "Wie viel Geld …?" asks."""
+    """A sum of money ("450 Milliarden Euro", "sechs Milliarden Euro", "30 Mio. GBP", "£5"): what "Wie viel Geld …?"
+    asks."""
     return _AMOUNT.search(sentence) is not None
 
 
