@@ -71,6 +71,7 @@ def _whole(article_id: str, text: str, title: str, date: str, source: str, score
         ("Und wo sagte er das?", "where", "er"),
         ("Where did Putin say that?", "where", "Putin"),
         ("Wo trafen sich Trump und Putin?", "where", None),
+        ("Wo wurde über das Gesetz gesprochen?", "where", None),
     ],
 )
 def test_question_type_and_speaker(question: str, kind: str, speaker: str | None):
@@ -858,4 +859,3 @@ def test_a_name_in_capitals_is_a_content_word_even_where_it_spells_a_question_wo
     assert "who" in content_words(read_question(question), tokens(question))  # the organisation
     question = "Who criticised the health organisation?"
     assert "who" not in content_words(read_question(question), tokens(question))  # the question word
-

@@ -384,6 +384,8 @@ _GOVERNING = frozenset(
     {"über", "mit", "zu", "zum", "zur", "von", "vom", "gegenüber", "an", "für", "about", "with", "to", "of"}
 )
 
+_ARTICLES = frozenset({"der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "the", "a"})
+
 
 def _where_speaker(question: str) -> str | None:
     """For a question where someone spoke, the one who spoke: the first pronoun or run of capitalised words
@@ -394,7 +396,10 @@ def _where_speaker(question: str) -> str | None:
     words = re.findall(r"[\w-]+", question)
     start = 2 if words[:1] and words[0].lower() in ("und", "and") else 1
     for i in range(start, len(words)):
-        if words[i - 1].lower() in _GOVERNING:
+        # "über Putin", "über das Gesetz": the one spoken about, not the one speaking
+        if words[i - 1].lower() in _GOVERNING or (
+            i >= 2 and words[i - 1].lower() in _ARTICLES and words[i - 2].lower() in _GOVERNING
+        ):
             continue
         if is_pronoun(words[i]):
             return words[i]
