@@ -37,6 +37,13 @@ def _whole(article_id: str, text: str, title: str, date: str, source: str, score
     return Hit(Chunk(article_id, text, 0, len(text)), score, Article(article_id, title, text, date, source))
 
 
+def _cited(question: str, text: str, title: str, date: str, source: str) -> list[str]:
+    """The sentences the offline answerer (never declining) quotes for ``question`` from one whole article."""
+    hit = _whole("a", text, title, date, source)
+    answer = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0).generate(question, [hit])
+    return [c.text for c in answer.citations]
+
+
 @pytest.mark.parametrize(
     ("question", "kind", "speaker"),
     [
@@ -419,11 +426,7 @@ def test_a_separable_or_strong_verb_of_the_question_is_found_in_another_form():
 
     introduced = "Hamburg führte 1990 die Maut ein."
     text = f"{introduced} Berlin lehnt die Maut ab."
-    hit = _whole("m", text, "Maut", "2021-04", "ndr.de")
-    answer = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0).generate(
-        "Welche Stadt hat die Maut eingeführt?", [hit]
-    )
-    assert [c.text for c in answer.citations] == [introduced]
+    assert _cited("Welche Stadt hat die Maut eingeführt?", text, "Maut", "2021-04", "ndr.de") == [introduced]
 
 
 def test_a_new_sentence_is_never_said_to_be_quoted_again():
@@ -561,11 +564,7 @@ def test_where_someone_spoke_is_not_where_another_spoke():
     trump = "In einem Interview mit Fox News hat Trump über Putin gesprochen."
     putin = "Er sei bereit, sagte Putin bei einer Sitzung in Moskau."
     text = f"{putin} {trump}"
-    hit = _whole("r", text, "Trump und Putin", "2017-01", "dpa")
-    answer = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0).generate(
-        "Wo äußerte sich Trump über Putin?", [hit]
-    )
-    assert [c.text for c in answer.citations] == [trump]
+    assert _cited("Wo äußerte sich Trump über Putin?", text, "Trump und Putin", "2017-01", "dpa") == [trump]
 
 
 def test_a_which_answer_that_names_only_the_kind_is_joined_by_one_that_names_it():
@@ -580,11 +579,8 @@ def test_a_which_answer_that_names_only_the_kind_is_joined_by_one_that_names_it(
     kind = "Als erster Deutscher bekommt Leon Draisaitl die begehrte Auszeichnung der Liga."
     named = "Leon Draisaitl erhielt die Auszeichnung als „MVP“ vor der Finalserie."
     text = f"{kind} Die Oilers schieden früh aus. Trainer ist Dave Tippett. {named}"
-    hit = _whole("d", text, "Draisaitl geehrt", "2020-09", "zeit.de")
-    answer = ExtractiveGenerator(HashEmbedder(64), min_probability=0.0).generate(
-        "Welche Auszeichnung bekam Leon Draisaitl?", [hit]
-    )
-    assert [c.text for c in answer.citations] == [kind, named]
+    question = "Welche Auszeichnung bekam Leon Draisaitl?"
+    assert _cited(question, text, "Draisaitl geehrt", "2020-09", "zeit.de") == [kind, named]
 
 
 def test_a_speaker_named_in_a_closing_apposition_is_the_speaker():
